@@ -1,0 +1,75 @@
+// Environment variables -> one typed, validated configuration object.
+
+export interface Config {
+  /** TCP port; 0 picks a free one (tests). */
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; when absent the embedded PGlite database is used. */
+  databaseUrl?: string;
+  /** PGlite data directory; 'memory://' keeps everything in memory. */
+  dataDir: string;
+  logLevel: string;
+  /** Maximum accepted request body, in bytes. */
+  bodyLimitBytes: number;
+  /** Public base URL override (behind a proxy); otherwise derived from the request. */
+  baseUrl?: string;
+  /** Identity attached to every request until SMART authentication lands. */
+  defaultClientId: string;
+  defaultOrganization?: string;
+  /** Size of the PostgreSQL connection pool. */
+  poolSize: number;
+  /** Maximum page size for history and search. */
+  maxCount: number;
+  defaultCount: number;
+  /** Load demo data on start-up (embedded quick start). */
+  loadDemoData: boolean;
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return value;
+}
+
+/** Parses sizes such as "5mb", "512kb" or a plain byte count. */
+export function parseByteSize(raw: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(raw);
+  if (!match) throw new ConfigError(`invalid size "${raw}" (use e.g. 5mb, 512kb or bytes)`);
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[unit] ?? 1;
+  return Math.floor(Number(match[1]) * factor);
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!levels.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${levels.join(', ')}`);
+  const maxCount = int(env, 'MAX_COUNT', 1000, 1);
+  return {
+    port: int(env, 'PORT', 8080),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.DATA_DIR || './data',
+    logLevel,
+    bodyLimitBytes: parseByteSize(env.BODY_LIMIT || '16mb'),
+    baseUrl: env.BASE_URL ? env.BASE_URL.replace(/\/+$/, '') : undefined,
+    defaultClientId: env.DEFAULT_CLIENT_ID || 'anonymous',
+    defaultOrganization: env.DEFAULT_ORGANIZATION || undefined,
+    poolSize: int(env, 'DB_POOL_SIZE', 10, 1),
+    maxCount,
+    defaultCount: Math.min(int(env, 'DEFAULT_COUNT', 50, 1), maxCount),
+    loadDemoData: bool(env, 'LOAD_DEMO_DATA', false),
+  };
+}

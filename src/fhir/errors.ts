@@ -1,0 +1,62 @@
+// The one error type the server throws: an HTTP status plus a FHIR OperationOutcome.
+import { OperationOutcomeError } from '@medplum/core';
+import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
+
+export type IssueCode = OperationOutcomeIssue['code'];
+
+export class FhirError extends Error {
+  readonly status: number;
+  readonly outcome: OperationOutcome;
+
+  constructor(status: number, outcome: OperationOutcome) {
+    super(outcome.issue?.map((i) => i.diagnostics ?? i.details?.text).join('; ') || `HTTP ${status}`);
+    this.status = status;
+    this.outcome = outcome;
+  }
+}
+
+export function outcome(issues: OperationOutcomeIssue[]): OperationOutcome {
+  return { resourceType: 'OperationOutcome', issue: issues };
+}
+
+export function issue(code: IssueCode, diagnostics: string, expression?: string | string[], severity: OperationOutcomeIssue['severity'] = 'error'): OperationOutcomeIssue {
+  const result: OperationOutcomeIssue = { severity, code, diagnostics };
+  if (expression !== undefined) result.expression = Array.isArray(expression) ? expression : [expression];
+  return result;
+}
+
+function fail(status: number, code: IssueCode) {
+  return (diagnostics: string, expression?: string | string[]): FhirError => new FhirError(status, outcome([issue(code, diagnostics, expression)]));
+}
+
+export const badRequest = fail(400, 'invalid');
+export const notFound = fail(404, 'not-found');
+export const methodNotAllowed = fail(405, 'not-supported');
+export const notAcceptable = fail(406, 'not-supported');
+export const conflict = fail(409, 'conflict');
+export const gone = fail(410, 'deleted');
+export const preconditionFailed = fail(412, 'conflict');
+export const payloadTooLarge = fail(413, 'too-costly');
+export const unsupportedMediaType = fail(415, 'not-supported');
+export const unprocessable = fail(422, 'processing');
+export const notSupported = fail(501, 'not-supported');
+
+/** 422 carrying the validator's own issues (each with its expression path). */
+export function invalidResource(issues: OperationOutcomeIssue[]): FhirError {
+  return new FhirError(422, outcome(issues));
+}
+
+export function informational(diagnostics: string): OperationOutcome {
+  return outcome([issue('informational', diagnostics, undefined, 'information')]);
+}
+
+/** Maps anything thrown to a FhirError; unknown errors become 500 without internals. */
+export function toFhirError(err: unknown, requestId: string): FhirError {
+  if (err instanceof FhirError) return err;
+  if (err instanceof OperationOutcomeError) {
+    const codes = err.outcome.issue?.map((i) => i.code) ?? [];
+    const status = codes.includes('not-found') ? 404 : codes.includes('conflict') ? 409 : 400;
+    return new FhirError(status, err.outcome);
+  }
+  return new FhirError(500, outcome([issue('exception', `Internal server error (request id ${requestId})`)]));
+}

@@ -1,0 +1,62 @@
+// transaction: all entries in one database transaction, in the spec's order, with fullUrl references resolved.
+import { randomUUID } from 'node:crypto';
+import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
+import { responseEntry } from '../bundle/entry-response.js';
+import { entryToRequest } from '../bundle/entry-request.js';
+import { processingOrder } from '../bundle/processing-order.js';
+import { assertNoPlaceholders, rewriteReferences } from '../bundle/references.js';
+import { badRequest, FhirError, outcome } from '../errors.js';
+import type { FhirRequest, FhirResponse, HandlerContext } from '../request.js';
+
+/** Re-roots an error's expressions at the entry that caused it (Patient.name -> Bundle.entry[2].resource.name). */
+function atEntry(err: unknown, index: number): unknown {
+  if (!(err instanceof FhirError)) return err;
+  const prefix = `Bundle.entry[${index}]`;
+  const issues = (err.outcome.issue ?? []).map((i) => ({
+    ...i,
+    diagnostics: `${prefix}: ${i.diagnostics ?? i.details?.text ?? ''}`,
+    expression: (i.expression ?? []).map((e) => (e.startsWith('Bundle.') ? e : `${prefix}.resource.${e.split('.').slice(1).join('.')}`.replace(/\.$/, ''))),
+  }));
+  return new FhirError(err.status, outcome(issues));
+}
+
+function identityOf(request: FhirRequest): string | undefined {
+  return request.path.length >= 2 && request.method !== 'GET' && request.method !== 'HEAD' ? `${request.path[0]}/${request.path[1]}` : undefined;
+}
+
+export async function processTransaction(hc: HandlerContext, bundle: Bundle, prefer: string | undefined): Promise<FhirResponse> {
+  const entries: BundleEntry[] = bundle.entry ?? [];
+  const requests = entries.map((entry, i) => ({ ...entryToRequest(entry, i, hc.baseUrl), prefer }));
+  const fullUrls = new Map<string, string>();
+  const seen = new Map<string, number>();
+  requests.forEach((request, i) => {
+    const identity = identityOf(request);
+    if (identity) {
+      if (seen.has(identity)) throw badRequest(`${identity} appears in entries ${seen.get(identity)} and ${i}; a transaction may touch a resource once`, `Bundle.entry[${i}].request.url`);
+      seen.set(identity, i);
+    }
+    const fullUrl = entries[i].fullUrl;
+    if (request.method === 'POST' && request.path.length === 1 && request.ifNoneExist === undefined) {
+      request.assignedId = randomUUID();
+      if (fullUrl) fullUrls.set(fullUrl, `${request.path[0]}/${request.assignedId}`);
+    } else if (fullUrl && request.method === 'PUT' && identity) fullUrls.set(fullUrl, identity);
+  });
+  for (const [i, request] of requests.entries()) {
+    if (request.body && request.method !== 'PATCH') {
+      request.body = rewriteReferences(request.body as Resource, fullUrls);
+      assertNoPlaceholders(request.body, `Bundle.entry[${i}].resource`);
+    }
+  }
+  const results: BundleEntry[] = await hc.repo.transaction(hc.ctx, async (txRepo) => {
+    const out: BundleEntry[] = new Array(entries.length);
+    for (const index of processingOrder(requests)) {
+      try {
+        out[index] = responseEntry(await hc.dispatch(requests[index], txRepo), hc.baseUrl, prefer);
+      } catch (err) {
+        throw atEntry(err, index);
+      }
+    }
+    return out;
+  });
+  return { status: 200, resource: { resourceType: 'Bundle', type: 'transaction-response', entry: results } };
+}

@@ -1,0 +1,47 @@
+// $validate at type and instance level: returns an OperationOutcome of every issue, without storing anything.
+import type { Parameters, Resource } from '@medplum/fhirtypes';
+import { validate } from '../../validation/validate.js';
+import { coreOperationDefinition } from '../definitions.js';
+import { badRequest, informational, outcome } from '../errors.js';
+import type { OperationRoute } from '../registry.js';
+import type { Handler } from '../request.js';
+import { requireResource } from '../responses.js';
+
+const MODES = ['create', 'update', 'delete'];
+
+function readInput(body: unknown): { resource?: Resource; mode?: string } {
+  if (body === undefined) return {};
+  const resource = requireResource(body);
+  if (resource.resourceType !== 'Parameters') return { resource };
+  const params = (resource as Parameters).parameter ?? [];
+  const mode = params.find((p) => p.name === 'mode')?.valueCode;
+  if (mode !== undefined && !MODES.includes(mode)) throw badRequest(`mode must be one of ${MODES.join(', ')}`, 'Parameters.parameter.where(name=\'mode\')');
+  return { resource: params.find((p) => p.name === 'resource')?.resource, mode };
+}
+
+const handler: Handler = async (hc, request, params) => {
+  const type = params.resourceType as string;
+  const input = readInput(request.body);
+  if (input.mode === 'delete') {
+    if (params.id === undefined) throw badRequest('mode=delete needs an instance-level call', 'mode');
+    await hc.repo.read(hc.ctx, type, params.id);
+    return { status: 200, resource: informational('The resource can be deleted') };
+  }
+  const resource = input.resource ?? (params.id !== undefined ? await hc.repo.read(hc.ctx, type, params.id) : undefined);
+  if (!resource) throw badRequest('No resource to validate: send one as the body or in a "resource" parameter', 'resource');
+  if (resource.resourceType !== type) throw badRequest(`Resource type "${resource.resourceType}" does not match the URL type "${type}"`, 'resourceType');
+  if (input.mode === 'update' && params.id !== undefined && resource.id !== params.id) {
+    throw badRequest(`Resource id "${resource.id}" does not match the URL id "${params.id}"`, 'id');
+  }
+  const issues = validate(resource);
+  return { status: 200, resource: issues.length ? outcome(issues) : informational('All OK') };
+};
+
+export const validateOperation: OperationRoute = {
+  name: 'validate',
+  levels: ['type', 'instance'],
+  resourceTypes: '*',
+  methods: ['GET', 'POST'],
+  definition: coreOperationDefinition('Resource-validate'),
+  handler,
+};

@@ -1,0 +1,32 @@
+// Turns anything thrown into an OperationOutcome response with the right status; never leaks a stack trace.
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { badRequest, notFound, payloadTooLarge, toFhirError, unsupportedMediaType, type FhirError } from '../fhir/errors.js';
+import { sendJson } from './write-response.js';
+
+/** body-parser reports its failures with a `type`; map them to FHIR errors. */
+function fromBodyParser(err: unknown): FhirError | undefined {
+  const type = (err as { type?: unknown } | null)?.type;
+  if (type === 'entity.too.large') return payloadTooLarge(`Request body exceeds the limit of ${(err as { limit?: number }).limit} bytes`, 'Resource');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return unsupportedMediaType('Unsupported content encoding or charset', 'Content-Encoding');
+  if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'entity.verify.failed') return badRequest('The request body was incomplete', 'Resource');
+  return undefined;
+}
+
+export function errorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const requestId = (res.locals.requestId as string | undefined) ?? 'unknown';
+    const error = fromBodyParser(err) ?? toFhirError(err, requestId);
+    if (error.status >= 500) logger.error({ err, requestId, method: req.method, path: req.path }, 'unhandled error');
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (error.status === 405) res.setHeader('Allow', 'GET, POST, PUT, PATCH, DELETE');
+    sendJson(req, res, error.status, error.outcome);
+  };
+}
+
+export function notFoundHandler(req: Request): never {
+  throw notFound(`No endpoint at ${req.method} ${req.path}; the FHIR API is under /fhir`);
+}

@@ -1,0 +1,59 @@
+// Starts a server: opens the database, migrates, wires the repository and registry, listens; stops gracefully.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { loadDefinitions } from './fhir/definitions.js';
+import { buildRegistry } from './fhir/routes.js';
+import { createLogger } from './http/logger.js';
+import type { SqlDriver } from './storage/drivers/driver.js';
+import { openDatabase } from './storage/drivers/open.js';
+import { migrate } from './storage/sql/migrate.js';
+import { SqlRepository } from './storage/sql-repository.js';
+import type { Repository } from './storage/repository.js';
+import { validationHook } from './validation/validate.js';
+
+export interface RunningServer {
+  url: string;
+  baseUrl: string;
+  port: number;
+  db: SqlDriver;
+  repo: Repository;
+  logger: Logger;
+  stop: () => Promise<void>;
+}
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel);
+  loadDefinitions();
+  const db = await openDatabase(config);
+  const applied = await migrate(db);
+  if (applied.length) logger.info({ applied, database: db.name }, 'migrations applied');
+  const repo = new SqlRepository(db, { hooks: [validationHook] });
+  let shuttingDown = false;
+  const app = buildApp({ config, logger, db, repo, registry: buildRegistry(), isShuttingDown: () => shuttingDown });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.on('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host}:${port}`;
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      shuttingDown = true;
+      // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      await closed;
+      clearTimeout(timer);
+      await db.close();
+    })());
+  return { url, baseUrl: `${config.baseUrl ?? url}/fhir`, port, db, repo, logger, stop };
+}

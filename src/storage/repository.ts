@@ -1,0 +1,75 @@
+// The one storage interface every handler uses; each call carries the caller's RequestContext.
+import type { Resource } from '@medplum/fhirtypes';
+import type { RequestContext } from '../context.js';
+
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** One version of a resource as kept in history (deleted versions carry no resource). */
+export interface StoredVersion {
+  resourceType: string;
+  id: string;
+  versionId: string;
+  lastUpdated: string;
+  method: WriteMethod;
+  deleted: boolean;
+  resource?: Resource;
+}
+
+export interface HistoryQuery {
+  resourceType?: string;
+  id?: string;
+  /** Only versions written at or after this instant. */
+  since?: Date;
+  count: number;
+  /** Opaque cursor returned by the previous page. */
+  cursor?: string;
+}
+
+export interface HistoryPage {
+  entries: StoredVersion[];
+  /** Known for instance history and single-page results; absent when counting would scan. */
+  total?: number;
+  nextCursor?: string;
+}
+
+export interface WriteOptions {
+  /** Id for a create, chosen by the caller (transactions pre-assign ids); a random UUID otherwise. */
+  id?: string;
+  /** Expected current version id (from If-Match); a mismatch is a 412. */
+  ifMatch?: string;
+  /** How the write arrived, recorded in history (defaults by interaction). */
+  method?: WriteMethod;
+}
+
+export interface UpdateResult {
+  resource: Resource;
+  created: boolean;
+}
+
+export interface Repository {
+  create<T extends Resource>(ctx: RequestContext, resource: T, options?: WriteOptions): Promise<T>;
+  read(ctx: RequestContext, resourceType: string, id: string): Promise<Resource>;
+  /** The stored version, or undefined if the resource never existed (no 410 here). */
+  readCurrent(ctx: RequestContext, resourceType: string, id: string): Promise<StoredVersion | undefined>;
+  readVersion(ctx: RequestContext, resourceType: string, id: string, versionId: string): Promise<StoredVersion>;
+  /** Update, or create with the client's id when it does not exist yet. */
+  update(ctx: RequestContext, resource: Resource, options?: WriteOptions): Promise<UpdateResult>;
+  /** Returns the deletion version, or undefined when it was already deleted. 404 when it never existed. */
+  delete(ctx: RequestContext, resourceType: string, id: string, options?: WriteOptions): Promise<StoredVersion | undefined>;
+  history(ctx: RequestContext, query: HistoryQuery): Promise<HistoryPage>;
+  /** Runs fn in one database transaction: all writes inside commit together or not at all. */
+  transaction<T>(ctx: RequestContext, fn: (repo: Repository) => Promise<T>): Promise<T>;
+}
+
+/** Steps of the write pipeline around the storage write (validation, authorization, indexing, notifications). */
+export interface WriteHooks {
+  /** Before anything is written; throw a FhirError to refuse the write. */
+  beforeWrite?: (ctx: RequestContext, resource: Resource, previous: Resource | undefined) => void | Promise<void>;
+  /** After the transaction that contains the write commits. */
+  afterCommit?: (ctx: RequestContext, version: StoredVersion) => void | Promise<void>;
+}
+
+/** A step that writes derived rows (search indexes) in the same transaction as the resource. */
+export interface IndexWriter {
+  write(tx: import('./drivers/driver.js').SqlExecutor, version: StoredVersion): Promise<void>;
+}
