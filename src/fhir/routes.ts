@@ -10,7 +10,7 @@ import { patch } from './interactions/patch.js';
 import { read } from './interactions/read.js';
 import { update } from './interactions/update.js';
 import { vread } from './interactions/vread.js';
-import { validateOperation } from './operations/validate.js';
+import { allOperations } from './operations/index.js';
 import type { OperationRoute, Registry } from './registry.js';
 import type { Handler } from './request.js';
 import { findOperation } from './router.js';
@@ -18,7 +18,7 @@ import { findOperation } from './router.js';
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const STARTED_AT = new Date().toISOString();
 
-export function buildRegistry(operations: OperationRoute[] = [validateOperation]): Registry {
+export function buildRegistry(operations: OperationRoute[] = allOperations): Registry {
   const registry: Registry = { interactions: [], operations };
   const runOperation: Handler = (hc, request, params) => findOperation(registry, request, params).handler(hc, request, params);
   const capabilities: Handler = async (hc) => ({
