@@ -34,12 +34,13 @@ export async function selectHistory(db: SqlExecutor, query: HistoryQuery, seqBef
     pageWhere.push(`seq < $${pageParams.length}::bigint`);
   }
   pageParams.push(query.count + 1);
+  // ORDER BY names the column, not the seq::text alias: ordering text puts seq 99 above 100.
   const rows = await db.query<HistoryRow>(
     `SELECT seq::text AS seq, resource_type, id, version_id,
             to_char(last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS last_updated,
             deleted, method, content::text AS content
        FROM resource_history ${pageWhere.length ? `WHERE ${pageWhere.join(' AND ')}` : ''}
-      ORDER BY seq DESC LIMIT $${pageParams.length}`,
+      ORDER BY resource_history.seq DESC LIMIT $${pageParams.length}`,
     pageParams,
   );
   const hasMore = rows.length > query.count;
@@ -51,6 +52,7 @@ export async function selectHistory(db: SqlExecutor, query: HistoryQuery, seqBef
   return {
     entries: page.map(rowToVersion),
     total,
-    nextCursor: hasMore ? encodeCursor(page[page.length - 1].seq) : undefined,
+    // _count=0 asks for no entries (only a total), so there is no page to continue from.
+    nextCursor: hasMore && page.length > 0 ? encodeCursor(page[page.length - 1].seq) : undefined,
   };
 }
