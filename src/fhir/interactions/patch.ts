@@ -5,7 +5,10 @@ import { badRequest, FhirError, unprocessable, unsupportedMediaType } from '../e
 import type { Handler } from '../request.js';
 import { parseVersionTag, resourceResponse } from '../responses.js';
 
-const MAX_RETRIES = 5;
+// Each 412 on a retry means another writer committed a version in between, so the loop makes progress overall;
+// the bound only has to exceed the number of writers racing on one resource (5 was not: 10 parallel PATCHes lost).
+const MAX_RETRIES = 50;
+const jitter = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
 
 function applyJsonPatch(resource: Resource, operations: jsonpatch.Operation[]): Resource {
   try {
@@ -40,6 +43,7 @@ export const patch: Handler = async (hc, request, params) => {
       return resourceResponse(200, result.resource);
     } catch (err) {
       if (clientIfMatch !== undefined || attempt >= MAX_RETRIES || !(err instanceof FhirError) || err.status !== 412) throw err;
+      await jitter(attempt);
     }
   }
 };
