@@ -10,6 +10,7 @@ import { accessLog } from './http/logger.js';
 import { negotiate } from './http/negotiation.js';
 import { requestContext } from './http/request-context.js';
 import type { SqlDriver } from './storage/drivers/driver.js';
+import type { SearchServices } from './search/service.js';
 import type { Repository } from './storage/repository.js';
 
 export interface AppDeps {
@@ -18,6 +19,7 @@ export interface AppDeps {
   db: SqlDriver;
   repo: Repository;
   registry: Registry;
+  search: SearchServices;
   isShuttingDown: () => boolean;
 }
 

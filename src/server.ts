@@ -13,6 +13,10 @@ import { migrate } from './storage/sql/migrate.js';
 import { SqlRepository } from './storage/sql-repository.js';
 import type { Repository } from './storage/repository.js';
 import { validationHook } from './validation/validate.js';
+import { cacheVersionWriter } from './storage/cache-version.js';
+import { searchIndexWriter } from './search/index-writer.js';
+import { SearchParameterRegistry } from './search/parameters.js';
+import { noExpansion, type SearchServices } from './search/service.js';
 
 export interface RunningServer {
   url: string;
@@ -32,9 +36,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const db = await openDatabase(config);
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied, database: db.name }, 'migrations applied');
-  const repo = new SqlRepository(db, { hooks: [validationHook] });
+  const searchParameters = new SearchParameterRegistry();
+  const repo = new SqlRepository(db, { hooks: [validationHook], indexWriters: [searchIndexWriter(searchParameters), cacheVersionWriter] });
   let shuttingDown = false;
-  const app = buildApp({ config, logger, db, repo, registry: buildRegistry(), isShuttingDown: () => shuttingDown });
+  const search: SearchServices = { parameters: searchParameters, expand: noExpansion };
+  const app = buildApp({ config, logger, db, repo, registry: buildRegistry(), search, isShuttingDown: () => shuttingDown });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.on('error', reject);

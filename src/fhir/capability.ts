@@ -2,6 +2,9 @@
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import type { Registry } from './registry.js';
 
+/** Registry codes that are not CapabilityStatement interaction codes. */
+const NOT_INTERACTIONS = new Set(['operation', 'capabilities', 'search-compartment']);
+
 export interface CapabilityOptions {
   baseUrl: string;
   resourceTypes: string[];
@@ -11,7 +14,7 @@ export interface CapabilityOptions {
 
 export function buildCapabilityStatement(registry: Registry, options: CapabilityOptions): CapabilityStatement {
   const codes = (level: string) =>
-    registry.interactions.filter((i) => i.level === level).flatMap((i) => i.codes).filter((c) => c !== 'operation' && c !== 'capabilities');
+    registry.interactions.filter((i) => i.level === level).flatMap((i) => i.codes).filter((c) => !NOT_INTERACTIONS.has(c));
   const typeCodes = [...new Set([...codes('type'), ...codes('instance')])];
   const has = (code: string) => typeCodes.includes(code);
   const operationsFor = (type: string) =>

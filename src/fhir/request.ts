@@ -2,6 +2,7 @@
 import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
 import type { Config } from '../config.js';
 import type { RequestContext } from '../context.js';
+import type { SearchServices } from '../search/service.js';
 import type { Repository } from '../storage/repository.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -43,6 +44,7 @@ export interface HandlerContext {
   ctx: RequestContext;
   repo: Repository;
   config: Config;
+  search: SearchServices;
   /** Absolute FHIR base URL of this request (no trailing slash). */
   baseUrl: string;
   /** Dispatches a nested request (Bundle entries) through the same router. */
@@ -56,6 +58,8 @@ export interface RouteParams {
   id?: string;
   versionId?: string;
   operation?: string;
+  /** Resource type searched inside a compartment (Patient/[id]/[compartmentType]). */
+  compartmentType?: string;
 }
 
 export type Handler = (hc: HandlerContext, request: FhirRequest, params: RouteParams) => Promise<FhirResponse>;

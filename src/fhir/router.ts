@@ -24,6 +24,10 @@ function matchPattern(pattern: string[], path: string[]): RouteParams | undefine
       if (segment.startsWith('$') || segment.startsWith('_')) return undefined;
       params.id = segment;
     } else if (token === ':vid') params.versionId = segment;
+    else if (token === ':ctype') {
+      if (segment.startsWith('$') || segment.startsWith('_')) return undefined;
+      params.compartmentType = segment;
+    }
     else if (token === ':op') {
       if (!segment.startsWith('$')) return undefined;
       params.operation = segment.slice(1);

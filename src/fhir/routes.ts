@@ -10,6 +10,8 @@ import { patch } from './interactions/patch.js';
 import { read } from './interactions/read.js';
 import { update } from './interactions/update.js';
 import { vread } from './interactions/vread.js';
+import { searchCompartment, searchSystem, searchType } from './interactions/search.js';
+import { conditionalDelete, conditionalPatch, conditionalUpdate } from './interactions/conditional-writes.js';
 import { allOperations } from './operations/index.js';
 import type { OperationRoute, Registry } from './registry.js';
 import type { Handler } from './request.js';
@@ -29,8 +31,15 @@ export function buildRegistry(operations: OperationRoute[] = allOperations): Reg
     { codes: ['capabilities'], level: 'system', methods: ['GET'], pattern: ['metadata'], handler: capabilities },
     { codes: ['transaction', 'batch'], level: 'system', methods: ['POST'], pattern: [], handler: processBundle },
     { codes: ['history-system'], level: 'system', methods: ['GET'], pattern: ['_history'], handler: history },
+    { codes: ['search-system'], level: 'system', methods: ['GET'], pattern: [], handler: searchSystem },
+    { codes: ['search-system'], level: 'system', methods: ['POST'], pattern: ['_search'], handler: searchSystem },
     { codes: ['operation'], level: 'system', methods: ['GET', 'POST'], pattern: [':op'], handler: runOperation },
     { codes: ['create'], level: 'type', methods: ['POST'], pattern: [':type'], handler: create },
+    { codes: ['search-type'], level: 'type', methods: ['GET'], pattern: [':type'], handler: searchType },
+    { codes: ['search-type'], level: 'type', methods: ['POST'], pattern: [':type', '_search'], handler: searchType },
+    { codes: ['update'], level: 'type', methods: ['PUT'], pattern: [':type'], handler: conditionalUpdate },
+    { codes: ['patch'], level: 'type', methods: ['PATCH'], pattern: [':type'], handler: conditionalPatch },
+    { codes: ['delete'], level: 'type', methods: ['DELETE'], pattern: [':type'], handler: conditionalDelete },
     { codes: ['history-type'], level: 'type', methods: ['GET'], pattern: [':type', '_history'], handler: history },
     { codes: ['operation'], level: 'type', methods: ['GET', 'POST'], pattern: [':type', ':op'], handler: runOperation },
     { codes: ['read'], level: 'instance', methods: ['GET'], pattern: [':type', ':id'], handler: read },
@@ -40,6 +49,7 @@ export function buildRegistry(operations: OperationRoute[] = allOperations): Reg
     { codes: ['history-instance'], level: 'instance', methods: ['GET'], pattern: [':type', ':id', '_history'], handler: history },
     { codes: ['vread'], level: 'instance', methods: ['GET'], pattern: [':type', ':id', '_history', ':vid'], handler: vread },
     { codes: ['operation'], level: 'instance', methods: ['GET', 'POST'], pattern: [':type', ':id', ':op'], handler: runOperation },
+    { codes: ['search-compartment'], level: 'instance', methods: ['GET'], pattern: [':type', ':id', ':ctype'], handler: searchCompartment },
   );
   return registry;
 }

@@ -7,6 +7,7 @@ import { badRequest } from '../fhir/errors.js';
 import type { Registry } from '../fhir/registry.js';
 import type { FhirRequest, HandlerContext, HttpMethod } from '../fhir/request.js';
 import { dispatchRequest } from '../fhir/router.js';
+import type { SearchServices } from '../search/service.js';
 import type { Repository } from '../storage/repository.js';
 import { bodyMediaType } from './negotiation.js';
 import { writeResponse } from './write-response.js';
@@ -16,6 +17,7 @@ export interface EndpointDeps {
   repo: Repository;
   config: Config;
   logger: Logger;
+  search: SearchServices;
 }
 
 function pathSegments(path: string): string[] {
@@ -79,6 +81,7 @@ export function fhirEndpoint(deps: EndpointDeps) {
       ctx,
       repo: deps.repo,
       config: deps.config,
+      search: deps.search,
       baseUrl,
       dispatch: (request, repo) => dispatchRequest(deps.registry, { ...hc, repo: repo ?? deps.repo }, request),
       reportError: (err) => deps.logger.error({ err, requestId: ctx.requestId }, 'unexpected error in bundle entry'),

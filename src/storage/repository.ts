@@ -57,6 +57,8 @@ export interface Repository {
   /** Returns the deletion version, or undefined when it was already deleted. 404 when it never existed. */
   delete(ctx: RequestContext, resourceType: string, id: string, options?: WriteOptions): Promise<StoredVersion | undefined>;
   history(ctx: RequestContext, query: HistoryQuery): Promise<HistoryPage>;
+  /** Read-only SQL for the search engine, run in this repository's transaction when it has one. */
+  select<R = Record<string, unknown>>(ctx: RequestContext, text: string, params: unknown[]): Promise<R[]>;
   /** Runs fn in one database transaction: all writes inside commit together or not at all. */
   transaction<T>(ctx: RequestContext, fn: (repo: Repository) => Promise<T>): Promise<T>;
 }

@@ -98,6 +98,10 @@ export class SqlRepository implements Repository {
     return selectHistory(this.tx ?? this.db, query, seqBefore);
   }
 
+  select<R = Record<string, unknown>>(_ctx: RequestContext, text: string, params: unknown[]): Promise<R[]> {
+    return (this.tx ?? this.db).query<R>(text, params);
+  }
+
   async transaction<T>(_ctx: RequestContext, fn: (repo: Repository) => Promise<T>): Promise<T> {
     if (this.tx) return fn(this);
     return this.write((tx, pending) => fn(new SqlRepository(this.db, this.options, tx, pending)));

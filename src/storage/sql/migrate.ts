@@ -1,6 +1,7 @@
 // Applies the versioned schema migrations once, under an advisory lock so concurrent start-ups agree.
 import type { SqlDriver } from '../drivers/driver.js';
 import * as m001 from './migrations/001-resources.js';
+import * as m002 from './migrations/002-search-index.js';
 
 export interface Migration {
   version: number;
@@ -8,7 +9,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [m001];
+export const migrations: Migration[] = [m001, m002];
 
 /** Arbitrary constant identifying calaim-fhir's migration lock. */
 const MIGRATION_LOCK = 4_127_001;

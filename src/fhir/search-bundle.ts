@@ -1,0 +1,34 @@
+// Turns a SearchResult into a searchset Bundle with self/next/previous links and match/include/outcome entries.
+import type { Bundle, BundleEntry, BundleLink } from '@medplum/fhirtypes';
+import type { SearchResult } from '../search/execute.js';
+import { encodeCursor } from '../search/sort.js';
+import { outcome } from './errors.js';
+import type { FhirRequest } from './request.js';
+
+function link(relation: string, path: string, query: Record<string, string[]>, cursor?: string): BundleLink {
+  const params = new URLSearchParams();
+  for (const [key, values] of Object.entries(query)) if (key !== '_cursor') for (const v of values) params.append(key, v);
+  if (cursor) params.set('_cursor', cursor);
+  const text = params.toString();
+  return { relation, url: text ? `${path}?${text}` : path };
+}
+
+export function searchBundle(result: SearchResult, baseUrl: string, request: FhirRequest, count: number): Bundle {
+  const path = `${baseUrl}/${request.path.filter((p) => p !== '_search').join('/')}`.replace(/\/$/, '');
+  const query = { ...request.query, _count: [String(count)] };
+  const links: BundleLink[] = [link('self', path, request.query, request.query._cursor?.[0])];
+  if (result.next) links.push(link('next', path, query, encodeCursor(result.next)));
+  if (result.previous) links.push(link('previous', path, query, encodeCursor(result.previous)));
+  const entry: BundleEntry[] = [
+    ...result.matches.map((resource) => ({ fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'match' as const } })),
+    ...result.included.map((resource) => ({ fullUrl: `${baseUrl}/${resource.resourceType}/${resource.id}`, resource, search: { mode: 'include' as const } })),
+  ];
+  if (result.warnings.length > 0) entry.push({ resource: outcome(result.warnings), search: { mode: 'outcome' } });
+  return {
+    resourceType: 'Bundle',
+    type: 'searchset',
+    ...(result.total !== undefined ? { total: result.total } : {}),
+    link: links,
+    entry,
+  };
+}

