@@ -10,6 +10,8 @@ export interface CapabilityOptions {
   resourceTypes: string[];
   version: string;
   startedAt: string;
+  /** Search parameters offered per resource type (core and the server's own SearchParameter resources). */
+  searchParams: (resourceType: string) => { name: string; type: string; definition?: string }[];
 }
 
 export function buildCapabilityStatement(registry: Registry, options: CapabilityOptions): CapabilityStatement {
@@ -32,6 +34,9 @@ export function buildCapabilityStatement(registry: Registry, options: Capability
     conditionalUpdate: has('search-type'),
     conditionalDelete: has('search-type') ? 'single' : 'not-supported',
     operation: operationsFor(type),
+    searchParam: options.searchParams(type).map((p) => ({ ...p, type: p.type as 'token' })),
+    searchInclude: has('search-type') ? ['*'] : undefined,
+    searchRevInclude: has('search-type') ? ['*'] : undefined,
   }));
   return {
     resourceType: 'CapabilityStatement',

@@ -16,6 +16,7 @@ import { allOperations } from './operations/index.js';
 import type { OperationRoute, Registry } from './registry.js';
 import type { Handler } from './request.js';
 import { findOperation } from './router.js';
+import { currentIndex } from '../search/service.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const STARTED_AT = new Date().toISOString();
@@ -23,10 +24,15 @@ const STARTED_AT = new Date().toISOString();
 export function buildRegistry(operations: OperationRoute[] = allOperations): Registry {
   const registry: Registry = { interactions: [], operations };
   const runOperation: Handler = (hc, request, params) => findOperation(registry, request, params).handler(hc, request, params);
-  const capabilities: Handler = async (hc) => ({
-    status: 200,
-    resource: buildCapabilityStatement(registry, { baseUrl: hc.baseUrl, resourceTypes: loadDefinitions(), version: VERSION, startedAt: STARTED_AT }),
-  });
+  const capabilities: Handler = async (hc) => {
+    const index = await currentIndex(hc.search, hc.repo, hc.ctx);
+    const searchParams = (type: string) =>
+      [...index.all(type).values()].filter((p) => p.type !== 'special').map((p) => ({ name: p.code, type: p.type, ...(p.url ? { definition: p.url } : {}) }));
+    return {
+      status: 200,
+      resource: buildCapabilityStatement(registry, { baseUrl: hc.baseUrl, resourceTypes: loadDefinitions(), version: VERSION, startedAt: STARTED_AT, searchParams }),
+    };
+  };
   registry.interactions.push(
     { codes: ['capabilities'], level: 'system', methods: ['GET'], pattern: ['metadata'], handler: capabilities },
     { codes: ['transaction', 'batch'], level: 'system', methods: ['POST'], pattern: [], handler: processBundle },
