@@ -12,14 +12,30 @@ export interface IndexRows {
   number: [param: string, value: string][];
   quantity: [param: string, value: string, system: string | null, code: string | null, unit: string | null][];
   uri: [param: string, value: string][];
+  composite: [
+    param: string,
+    system1: string | null,
+    code1: string | null,
+    system2: string | null,
+    code2: string | null,
+    number2: string | null,
+    low2: string | null,
+    high2: string | null,
+    text2: string | null,
+  ][];
 }
 
 export function emptyRows(): IndexRows {
-  return { token: [], string: [], reference: [], date: [], number: [], quantity: [], uri: [] };
+  return { token: [], string: [], reference: [], date: [], number: [], quantity: [], uri: [], composite: [] };
 }
 
 type Json = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+/**
+ * The system of a Coding, Identifier or ContactPoint: '' when it has none, so that `system|code` does not match it.
+ * NULL is kept for primitive codes, whose system is implied by their binding and matches any `system|code`.
+ */
+const systemOf = (v: unknown): string => str(v) ?? '';
 
 function textOf(value: unknown): string | null {
   return typeof value === 'string' && value.trim() ? normalizeString(value) : null;
@@ -31,19 +47,19 @@ function addToken(rows: IndexRows, param: string, tv: TypedValue): void {
   switch (tv.type) {
     case 'Coding': {
       const c = v as Json;
-      if (c.code !== undefined || c.system !== undefined) rows.token.push([param, str(c.system), str(c.code), textOf(c.display)]);
+      if (c.code !== undefined || c.system !== undefined) rows.token.push([param, systemOf(c.system), str(c.code), textOf(c.display)]);
       return;
     }
     case 'CodeableConcept': {
       const cc = v as Json;
       const codings = (cc.coding as Json[] | undefined) ?? [];
-      for (const c of codings) rows.token.push([param, str(c.system), str(c.code), textOf(c.display)]);
+      for (const c of codings) rows.token.push([param, systemOf(c.system), str(c.code), textOf(c.display)]);
       if (cc.text) rows.token.push([param, null, null, textOf(cc.text)]);
       return;
     }
     case 'Identifier': {
       const id = v as Json;
-      rows.token.push([param, str(id.system), str(id.value), textOf((id.type as Json | undefined)?.text)]);
+      rows.token.push([param, systemOf(id.system), str(id.value), textOf((id.type as Json | undefined)?.text)]);
       for (const c of ((id.type as Json | undefined)?.coding as Json[] | undefined) ?? []) {
         // :of-type matches type system|code|value; kept as its own pseudo-parameter.
         if (c.code && id.value) rows.token.push([`${param}:of-type`, str(c.system), `${c.code}|${id.value}`, null]);
@@ -52,7 +68,7 @@ function addToken(rows: IndexRows, param: string, tv: TypedValue): void {
     }
     case 'ContactPoint': {
       const cp = v as Json;
-      rows.token.push([param, str(cp.system), str(cp.value), null]);
+      rows.token.push([param, systemOf(cp.system), str(cp.value), null]);
       return;
     }
     case 'boolean':
@@ -159,20 +175,52 @@ const ADDERS: Partial<Record<ParamDef['type'], (rows: IndexRows, param: string, 
   uri: addUri,
 };
 
+type SecondValue = [system2: string | null, code2: string | null, number2: string | null, low2: string | null, high2: string | null, text2: string | null];
+
+/** The second component's values in composite-row form, by its parameter type. */
+function secondValues(type: ParamDef['type'], values: TypedValue[]): SecondValue[] {
+  const rows = emptyRows();
+  const add = ADDERS[type];
+  if (add) for (const tv of values) add(rows, '', tv);
+  return [
+    ...rows.token.filter((t) => t[2] !== null).map((t): SecondValue => [t[1], t[2], null, null, null, null]),
+    ...rows.quantity.map((q): SecondValue => [q[2], q[3] ?? q[4], q[1], null, null, null]),
+    ...rows.number.map((n): SecondValue => [null, null, n[1], null, null, null]),
+    ...rows.date.map((d): SecondValue => [null, null, null, d[1], d[2], null]),
+    ...rows.string.map((v): SecondValue => [null, null, null, null, null, v[1]]),
+    ...rows.reference.filter((r) => r[1] && r[2]).map((r): SecondValue => [null, `${r[1]}/${r[2]}`, null, null, null, null]),
+  ];
+}
+
+function addComposite(rows: IndexRows, def: ParamDef, items: TypedValue[]): void {
+  const [first, second] = def.resolved ?? [];
+  if (!first || !second) return;
+  for (const item of items) {
+    const tokens = emptyRows();
+    for (const tv of evalFhirPathTyped(first.atom, [item])) addToken(tokens, '', tv);
+    const seconds = secondValues(second.type, evalFhirPathTyped(second.atom, [item]));
+    for (const t of tokens.token) {
+      if (t[2] === null) continue;
+      for (const v of seconds) rows.composite.push([def.code, t[1], t[2], ...v]);
+    }
+  }
+}
+
 /** Index rows for every parameter; a parameter whose expression fails to evaluate is skipped, not fatal. */
 export function extractRows(resource: Resource, params: Iterable<ParamDef>): IndexRows {
   const rows = emptyRows();
   const input = [toTypedValue(resource)];
   for (const def of params) {
     const add = ADDERS[def.type];
-    if (!add || !def.atom || def.code === '_id' || def.code === '_lastUpdated') continue;
-    let values: TypedValue[];
+    const composite = def.type === 'composite' && def.resolved !== undefined;
+    if ((!add && !composite) || !def.atom || def.code === '_id' || def.code === '_lastUpdated') continue;
     try {
-      values = evalFhirPathTyped(def.atom, input);
+      const values = evalFhirPathTyped(def.atom, input);
+      if (composite) addComposite(rows, def, values);
+      else for (const tv of values) add?.(rows, def.code, tv);
     } catch {
-      continue;
+      // a parameter whose expression fails on this resource contributes no rows
     }
-    for (const tv of values) add(rows, def.code, tv);
   }
   return rows;
 }

@@ -24,6 +24,12 @@ export const INDEX_TABLES: TableSpec[] = [
   { table: 'idx_number', columns: ['param', 'value'], types: ['text', 'numeric'], rows: (r) => r.number },
   { table: 'idx_quantity', columns: ['param', 'value', 'system', 'code', 'unit'], types: ['text', 'numeric', 'text', 'text', 'text'], rows: (r) => r.quantity },
   { table: 'idx_uri', columns: ['param', 'value'], types: ['text', 'text'], rows: (r) => r.uri },
+  {
+    table: 'idx_composite',
+    columns: ['param', 'system1', 'code1', 'system2', 'code2', 'number2', 'low2', 'high2', 'text2'],
+    types: ['text', 'text', 'text', 'text', 'text', 'numeric', 'timestamptz', 'timestamptz', 'text'],
+    rows: (r) => r.composite,
+  },
 ];
 
 /** Builds one statement that deletes the old rows (for updates) and inserts the new ones, column arrays via unnest. */

@@ -15,17 +15,27 @@ export interface ParamDef {
   atom?: FhirPathAtom;
   /** Allowed target types of a reference parameter (empty: any). */
   targets: string[];
-  /** Component parameters of a composite (resolved definitions, with their relative expressions). */
+  /** Component parameters of a composite, as declared. */
   components?: { definition: string; expression: string }[];
+  /** The components resolved to their parameter types and parsed expressions (set by the index). */
+  resolved?: { type: ParamType; atom: FhirPathAtom }[];
   url?: string;
 }
 
 /** Parameters evaluated directly on resource columns rather than index tables. */
 export const COLUMN_PARAMS = new Set(['_id', '_lastUpdated']);
 
+/** The part of a (possibly multi-type) expression for one type; composites may be rooted at the resource itself. */
+function expressionFor(resourceType: string, sp: SearchParameter): string | undefined {
+  const expression = sp.expression as string;
+  if (sp.type !== 'composite') return getExpressionForResourceType(resourceType, expression);
+  const parts = expression.split('|').map((p) => p.trim()).filter((p) => p === resourceType || p.startsWith(`${resourceType}.`));
+  return parts.length ? parts.join(' | ') : undefined;
+}
+
 function toDef(resourceType: string, sp: SearchParameter): ParamDef | undefined {
   if (!sp.code || !sp.type) return undefined;
-  const expression = sp.expression ? getExpressionForResourceType(resourceType, sp.expression) : undefined;
+  const expression = sp.expression ? expressionFor(resourceType, sp) : undefined;
   let atom: FhirPathAtom | undefined;
   if (expression) {
     try {
@@ -43,6 +53,18 @@ function toDef(resourceType: string, sp: SearchParameter): ParamDef | undefined 
     components: sp.component?.map((c) => ({ definition: c.definition as string, expression: c.expression as string })),
     url: sp.url,
   };
+}
+
+/** Composites we index: two components, the first a token. Others stay listed but unsearchable (type special). */
+function resolveComposite(def: ParamDef, map: Map<string, ParamDef>): void {
+  const byUrl = new Map([...map.values()].filter((d) => d.url).map((d) => [d.url as string, d]));
+  try {
+    const resolved = (def.components ?? []).map((c) => ({ type: byUrl.get(c.definition)?.type as ParamType, atom: parseFhirPath(c.expression) }));
+    if (resolved.length === 2 && resolved[0].type === 'token' && resolved[1].type) def.resolved = resolved;
+  } catch {
+    // an unparseable component expression leaves the composite unresolved
+  }
+  if (!def.resolved) def.type = 'special';
 }
 
 const coreCache = new Map<string, Map<string, ParamDef>>();
@@ -76,6 +98,7 @@ export class SearchParameterIndex {
         const def = toDef(resourceType, sp);
         if (def) map.set(def.code, def);
       }
+      for (const def of map.values()) if (def.type === 'composite') resolveComposite(def, map);
       this.merged.set(resourceType, map);
     }
     return map;

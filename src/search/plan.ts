@@ -1,6 +1,7 @@
 // Turns parsed filters into one SQL condition over a resource alias: plain parameters, :missing, chains and _has.
 import type { OperationOutcomeIssue } from '@medplum/fhirtypes';
 import { badRequest, issue } from '../fhir/errors.js';
+import { compositeFilter } from './filters/composite.js';
 import { dateFilter } from './filters/date.js';
 import { numberFilter, quantityFilter } from './filters/number.js';
 import { referenceFilter } from './filters/reference.js';
@@ -29,6 +30,7 @@ const BUILDERS: Partial<Record<ParamType, FilterBuilder>> = {
   number: numberFilter,
   quantity: quantityFilter,
   uri: uriFilter,
+  composite: compositeFilter,
 };
 
 const TABLES: Partial<Record<ParamType, string>> = {
@@ -39,6 +41,7 @@ const TABLES: Partial<Record<ParamType, string>> = {
   number: 'idx_number',
   quantity: 'idx_quantity',
   uri: 'idx_uri',
+  composite: 'idx_composite',
 };
 
 /** The definition of a parameter for every type of the target; undefined (with a warning or 400) when unknown. */

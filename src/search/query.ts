@@ -70,7 +70,7 @@ export function splitEscaped(value: string, separator: string): string[] {
 }
 
 /** Like splitEscaped but keeps escapes, so a later split on another separator still sees them. */
-function splitKeepingEscapes(value: string, separator: string): string[] {
+export function splitKeepingEscapes(value: string, separator: string): string[] {
   const parts: string[] = [];
   let current = '';
   for (let i = 0; i < value.length; i++) {

@@ -2,19 +2,24 @@
 import { badRequest } from '../../fhir/errors.js';
 import { escapeLike, normalizeString } from '../normalize.js';
 import { splitEscaped } from '../query.js';
-import { existsIn, or, unescapeValue } from '../sql.js';
+import { existsIn, or, unescapeValue, type SqlParams } from '../sql.js';
 import type { FilterArgs, FilterBuilder } from './types.js';
 
-function codeCondition(args: FilterArgs, a: string, value: string): string {
-  const { sql } = args;
+/** One token value ([system|]code) against a system and a code column. */
+export function tokenMatch(sql: SqlParams, systemColumn: string, codeColumn: string, value: string, key: string): string {
   const parts = splitEscaped(value, '|');
-  if (parts.length === 1) return `${a}.code = ${sql.add(parts[0])}`;
-  if (parts.length !== 2) throw badRequest(`Invalid token "${value}" (expected [system|]code)`, args.key);
+  if (parts.length === 1) return `${codeColumn} = ${sql.add(parts[0])}`;
+  if (parts.length !== 2) throw badRequest(`Invalid token "${value}" (expected [system|]code)`, key);
   const [system, code] = parts;
-  if (system === '') return `${a}.code = ${sql.add(code)} AND ${a}.system IS NULL`;
-  // Primitive codes carry no system in the index; their system is implied by the element's binding.
-  if (code === '') return `${a}.system = ${sql.add(system)}`;
-  return `${a}.code = ${sql.add(code)} AND (${a}.system = ${sql.add(system)} OR ${a}.system IS NULL)`;
+  // The index keeps '' for a Coding/Identifier without a system and NULL for a primitive code (see extract.ts).
+  if (system === '') return `${codeColumn} = ${sql.add(code)} AND (${systemColumn} = '' OR ${systemColumn} IS NULL)`;
+  if (code === '') return `${systemColumn} = ${sql.add(system)}`;
+  // A primitive code's system is implied by the element's binding, so it matches any system.
+  return `${codeColumn} = ${sql.add(code)} AND (${systemColumn} = ${sql.add(system)} OR ${systemColumn} IS NULL)`;
+}
+
+function codeCondition(args: FilterArgs, a: string, value: string): string {
+  return tokenMatch(args.sql, `${a}.system`, `${a}.code`, value, args.key);
 }
 
 /** Membership in the expansion of the ValueSets named by the values (:in / :not-in). */
@@ -28,7 +33,7 @@ async function inValueSets(args: FilterArgs): Promise<string> {
     args.target,
     'idx_token',
     args.def.code,
-    (a) => `EXISTS (SELECT 1 FROM unnest(${systems}, ${codes}) AS vs(system, code) WHERE vs.code = ${a}.code AND (vs.system IS NULL OR ${a}.system IS NULL OR vs.system = ${a}.system))`,
+    (a) => `EXISTS (SELECT 1 FROM unnest(${systems}, ${codes}) AS vs(system, code) WHERE vs.code = ${a}.code AND (vs.system IS NULL OR coalesce(${a}.system, '') = '' OR vs.system = ${a}.system))`,
   );
   return args.modifier === 'not-in' ? `NOT ${exists}` : exists;
 }

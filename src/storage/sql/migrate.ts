@@ -2,6 +2,7 @@
 import type { SqlDriver } from '../drivers/driver.js';
 import * as m001 from './migrations/001-resources.js';
 import * as m002 from './migrations/002-search-index.js';
+import * as m003 from './migrations/003-composite-index.js';
 
 export interface Migration {
   version: number;
@@ -9,7 +10,7 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [m001, m002];
+export const migrations: Migration[] = [m001, m002, m003];
 
 /** Arbitrary constant identifying calaim-fhir's migration lock. */
 const MIGRATION_LOCK = 4_127_001;

@@ -71,7 +71,7 @@ export async function insertFirstVersion(db: SqlExecutor, w: VersionWrite): Prom
   const rows = await db.query(
     `WITH w AS (
        INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
-       VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+       VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (resource_type, id) DO NOTHING
        RETURNING resource_type, id, version_id, last_updated, deleted, content)
      ${HISTORY_INSERT} RETURNING seq`,
@@ -84,7 +84,7 @@ export async function insertFirstVersion(db: SqlExecutor, w: VersionWrite): Prom
 export async function replaceVersion(db: SqlExecutor, w: VersionWrite, expectedVersion: number): Promise<boolean> {
   const rows = await db.query(
     `WITH w AS (
-       UPDATE resource SET version_id = $3, last_updated = $4, deleted = $5, content = $6::jsonb
+       UPDATE resource SET version_id = $3, last_updated = $4, deleted = $5, content = $6
         WHERE resource_type = $1 AND id = $2 AND version_id = $11
        RETURNING resource_type, id, version_id, last_updated, deleted, content)
      ${HISTORY_INSERT} RETURNING seq`,

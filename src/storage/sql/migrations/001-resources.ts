@@ -1,4 +1,5 @@
 // Current resource versions and the full version history (the audit trail).
+// Content is stored as JSON text: it keeps the client's key order, reads without conversion, and search uses index tables.
 export const version = 1;
 export const name = 'resources-and-history';
 export const sql = `
@@ -8,7 +9,7 @@ CREATE TABLE resource (
   version_id integer NOT NULL,
   last_updated timestamptz NOT NULL,
   deleted boolean NOT NULL DEFAULT false,
-  content jsonb,
+  content text,
   PRIMARY KEY (resource_type, id)
 );
 
@@ -20,7 +21,7 @@ CREATE TABLE resource_history (
   last_updated timestamptz NOT NULL,
   method text NOT NULL,
   deleted boolean NOT NULL,
-  content jsonb,
+  content text,
   client_id text,
   organization text,
   request_id text,
