@@ -16,6 +16,7 @@ import { validationHook } from './validation/validate.js';
 import { cacheVersionWriter } from './storage/cache-version.js';
 import { searchIndexWriter } from './search/index-writer.js';
 import { SearchParameterRegistry } from './search/parameters.js';
+import { searchParameterCheck } from './search/search-parameter-check.js';
 import { noExpansion, type SearchServices } from './search/service.js';
 
 export interface RunningServer {
@@ -37,7 +38,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied, database: db.name }, 'migrations applied');
   const searchParameters = new SearchParameterRegistry();
-  const repo = new SqlRepository(db, { hooks: [validationHook], indexWriters: [searchIndexWriter(searchParameters), cacheVersionWriter] });
+  const repo = new SqlRepository(db, { hooks: [validationHook, searchParameterCheck], indexWriters: [searchIndexWriter(searchParameters), cacheVersionWriter] });
   let shuttingDown = false;
   const search: SearchServices = { parameters: searchParameters, expand: noExpansion };
   const app = buildApp({ config, logger, db, repo, registry: buildRegistry(), search, isShuttingDown: () => shuttingDown });

@@ -52,10 +52,10 @@ export function indexStatement(version: StoredVersion, rows: IndexRows | undefin
 
 export function searchIndexWriter(registry: SearchParameterRegistry): IndexWriter {
   return {
-    async write(tx: SqlExecutor, version: StoredVersion) {
+    async write(tx: SqlExecutor, version: StoredVersion, replace: boolean) {
       const params = await registry.current(tx);
       const rows = version.resource ? extractRows(version.resource, params.all(version.resourceType).values()) : undefined;
-      const statement = indexStatement(version, rows, version.versionId !== '1');
+      const statement = indexStatement(version, rows, replace);
       if (statement) await tx.query(statement.text, statement.params);
     },
   };

@@ -57,6 +57,8 @@ export interface Repository {
   /** Returns the deletion version, or undefined when it was already deleted. 404 when it never existed. */
   delete(ctx: RequestContext, resourceType: string, id: string, options?: WriteOptions): Promise<StoredVersion | undefined>;
   history(ctx: RequestContext, query: HistoryQuery): Promise<HistoryPage>;
+  /** Rebuilds derived index rows for current resources of a type, in id order after `afterId`; returns the last id done. */
+  reindex(ctx: RequestContext, resourceType: string, options: { afterId?: string; id?: string; limit: number }): Promise<{ count: number; lastId?: string }>;
   /** Read-only SQL for the search engine, run in this repository's transaction when it has one. */
   select<R = Record<string, unknown>>(ctx: RequestContext, text: string, params: unknown[]): Promise<R[]>;
   /** Runs fn in one database transaction: all writes inside commit together or not at all. */
@@ -73,5 +75,6 @@ export interface WriteHooks {
 
 /** A step that writes derived rows (search indexes) in the same transaction as the resource. */
 export interface IndexWriter {
-  write(tx: import('./drivers/driver.js').SqlExecutor, version: StoredVersion): Promise<void>;
+  /** `replace` is true when rows for an earlier version (or a previous indexing) may exist and must go. */
+  write(tx: import('./drivers/driver.js').SqlExecutor, version: StoredVersion, replace: boolean): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { badRequest, gone, notFound, preconditionFailed } from '../fhir/errors.j
 import { sqlState, type SqlDriver, type SqlExecutor } from './drivers/driver.js';
 import type { HistoryPage, HistoryQuery, IndexWriter, Repository, StoredVersion, UpdateResult, WriteHooks, WriteMethod, WriteOptions } from './repository.js';
 import { decodeCursor, selectHistory } from './sql/history-sql.js';
-import { insertFirstVersion, replaceVersion, selectCurrent, selectVersion, type VersionWrite } from './sql/resource-sql.js';
+import { insertFirstVersion, replaceVersion, selectCurrent, selectCurrentBatch, selectVersion, type VersionWrite } from './sql/resource-sql.js';
 
 /** SQLSTATEs after which a whole transaction may simply be run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -98,6 +98,17 @@ export class SqlRepository implements Repository {
     return selectHistory(this.tx ?? this.db, query, seqBefore);
   }
 
+  async reindex(_ctx: RequestContext, resourceType: string, options: { afterId?: string; id?: string; limit: number }): Promise<{ count: number; lastId?: string }> {
+    return this.write(async (tx) => {
+      // Rows are locked so a concurrent update cannot interleave stale index rows with ours.
+      const versions = await selectCurrentBatch(tx, resourceType, options);
+      for (const version of versions) {
+        for (const writer of this.options.indexWriters ?? []) await writer.write(tx, version, true);
+      }
+      return { count: versions.length, lastId: versions[versions.length - 1]?.id };
+    });
+  }
+
   select<R = Record<string, unknown>>(_ctx: RequestContext, text: string, params: unknown[]): Promise<R[]> {
     return (this.tx ?? this.db).query<R>(text, params);
   }
@@ -141,7 +152,7 @@ export class SqlRepository implements Repository {
   }
 
   private async afterWrite(ctx: RequestContext, tx: SqlExecutor, pending: PendingCommit[], version: StoredVersion): Promise<void> {
-    for (const writer of this.options.indexWriters ?? []) await writer.write(tx, version);
+    for (const writer of this.options.indexWriters ?? []) await writer.write(tx, version, version.versionId !== '1');
     const hooks = (this.options.hooks ?? []).filter((h) => h.afterCommit);
     if (hooks.length === 0) return;
     pending.push(async () => {

@@ -36,6 +36,17 @@ export async function selectCurrent(db: SqlExecutor, resourceType: string, id: s
   return rows[0] ? rowToVersion(rows[0]) : undefined;
 }
 
+/** Current, non-deleted versions of a type in id order (for reindexing), locked for the transaction. */
+export async function selectCurrentBatch(db: SqlExecutor, resourceType: string, options: { afterId?: string; id?: string; limit: number }): Promise<StoredVersion[]> {
+  const rows = await db.query<VersionRow>(
+    `SELECT resource_type, id, version_id, ${ISO} AS last_updated, deleted, content::text AS content
+       FROM resource WHERE resource_type = $1 AND NOT deleted AND ($2::text IS NULL OR id > $2) AND ($3::text IS NULL OR id = $3)
+      ORDER BY id LIMIT $4 FOR UPDATE`,
+    [resourceType, options.afterId ?? null, options.id ?? null, options.limit],
+  );
+  return rows.map(rowToVersion);
+}
+
 export async function selectVersion(db: SqlExecutor, resourceType: string, id: string, versionId: number): Promise<StoredVersion | undefined> {
   const rows = await db.query<VersionRow>(
     `SELECT resource_type, id, version_id, ${ISO} AS last_updated, deleted, method, content::text AS content
