@@ -57,10 +57,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!levels.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${levels.join(', ')}`);
   const maxCount = int(env, 'MAX_COUNT', 1000, 1);
+  const databaseUrl = env.DATABASE_URL || undefined;
   return {
     port: int(env, 'PORT', 8080),
     host: env.HOST || '0.0.0.0',
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl,
     dataDir: env.DATA_DIR || './data',
     logLevel,
     bodyLimitBytes: parseByteSize(env.BODY_LIMIT || '16mb'),
@@ -70,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     poolSize: int(env, 'DB_POOL_SIZE', 10, 1),
     maxCount,
     defaultCount: Math.min(int(env, 'DEFAULT_COUNT', 50, 1), maxCount),
-    loadDemoData: bool(env, 'LOAD_DEMO_DATA', false),
+    // The embedded quick start comes with demo data; a PostgreSQL deployment does not unless asked.
+    loadDemoData: bool(env, 'LOAD_DEMO_DATA', databaseUrl === undefined),
   };
 }

@@ -18,6 +18,7 @@ import { searchIndexWriter } from './search/index-writer.js';
 import { SearchParameterRegistry } from './search/parameters.js';
 import { searchParameterCheck } from './search/search-parameter-check.js';
 import { noExpansion, type SearchServices } from './search/service.js';
+import { loadDemoData } from './demo/load-demo.js';
 
 export interface RunningServer {
   url: string;
@@ -39,6 +40,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   if (applied.length) logger.info({ applied, database: db.name }, 'migrations applied');
   const searchParameters = new SearchParameterRegistry();
   const repo = new SqlRepository(db, { hooks: [validationHook, searchParameterCheck], indexWriters: [searchIndexWriter(searchParameters), cacheVersionWriter] });
+  if (config.loadDemoData) logger.info({ created: await loadDemoData(repo) }, 'demo data loaded');
   let shuttingDown = false;
   const search: SearchServices = { parameters: searchParameters, expand: noExpansion };
   const app = buildApp({ config, logger, db, repo, registry: buildRegistry(), search, isShuttingDown: () => shuttingDown });

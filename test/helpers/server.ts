@@ -32,7 +32,7 @@ export async function startTestServer(backend: Backend, overrides: Partial<Confi
     databaseUrl = db.url;
     drop = db.drop;
   }
-  const config: Config = { ...loadConfig({}), port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir: 'memory://', databaseUrl, poolSize: 10, ...overrides };
+  const config: Config = { ...loadConfig({}), port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir: 'memory://', databaseUrl, poolSize: 10, loadDemoData: false, ...overrides };
   const server = await startServer(config);
   const fhir = async (path: string, init: FhirInit = {}): Promise<FhirResult> => {
     const headers: Record<string, string> = { accept: 'application/fhir+json', ...init.headers };
