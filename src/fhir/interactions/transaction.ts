@@ -8,6 +8,24 @@ import { assertNoPlaceholders, rewriteReferences } from '../bundle/references.js
 import { badRequest, FhirError, outcome } from '../errors.js';
 import type { FhirRequest, FhirResponse, HandlerContext } from '../request.js';
 
+/** Request headers a handler may blame, and where they live in a Bundle entry. */
+const ENTRY_HEADERS: Record<string, string> = {
+  'If-Match': 'request.ifMatch',
+  'If-None-Match': 'request.ifNoneMatch',
+  'If-None-Exist': 'request.ifNoneExist',
+  'If-Modified-Since': 'request.ifModifiedSince',
+};
+
+/** Maps one handler expression into the entry: Patient.name -> resource.name, id -> resource.id, _count -> request.url. */
+function reroot(expression: string, prefix: string): string {
+  if (expression.startsWith('Bundle.')) return expression;
+  if (ENTRY_HEADERS[expression]) return `${prefix}.${ENTRY_HEADERS[expression]}`;
+  if (expression.startsWith('_')) return `${prefix}.request.url`;
+  // A leading capital is a type (Patient.birthDate, Resource, Patch[0]) standing for the entry's resource.
+  if (/^[A-Z]/.test(expression)) return `${prefix}.resource${expression.replace(/^[^.]*/, '')}`;
+  return `${prefix}.resource.${expression}`;
+}
+
 /** Re-roots an error's expressions at the entry that caused it (Patient.name -> Bundle.entry[2].resource.name). */
 function atEntry(err: unknown, index: number): unknown {
   if (!(err instanceof FhirError)) return err;
@@ -15,7 +33,8 @@ function atEntry(err: unknown, index: number): unknown {
   const issues = (err.outcome.issue ?? []).map((i) => ({
     ...i,
     diagnostics: `${prefix}: ${i.diagnostics ?? i.details?.text ?? ''}`,
-    expression: (i.expression ?? []).map((e) => (e.startsWith('Bundle.') ? e : `${prefix}.resource.${e.split('.').slice(1).join('.')}`.replace(/\.$/, ''))),
+    // An issue without an expression still names its entry (an empty array is not valid FHIR JSON).
+    expression: i.expression?.length ? i.expression.map((e) => reroot(e, prefix)) : [prefix],
   }));
   return new FhirError(err.status, outcome(issues));
 }
