@@ -40,6 +40,11 @@ export const payloadTooLarge = fail(413, 'too-costly');
 export const unsupportedMediaType = fail(415, 'not-supported');
 export const unprocessable = fail(422, 'processing');
 export const notSupported = fail(501, 'not-supported');
+/** A write that lost to concurrent transactions (deadlock, serialization failure) even after storage retried it. */
+export const transientConflict = fail(409, 'transient');
+
+/** SQLSTATEs of serialization failure and deadlock: the client may simply send the request again. */
+const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
 
 /** 422 carrying the validator's own issues (each with its expression path). */
 export function invalidResource(issues: OperationOutcomeIssue[]): FhirError {
@@ -57,6 +62,10 @@ export function toFhirError(err: unknown, requestId: string): FhirError {
     const codes = err.outcome.issue?.map((i) => i.code) ?? [];
     const status = codes.includes('not-found') ? 404 : codes.includes('conflict') ? 409 : 400;
     return new FhirError(status, err.outcome);
+  }
+  const sqlState = (err as { code?: unknown } | null)?.code;
+  if (typeof sqlState === 'string' && RETRYABLE_SQLSTATES.has(sqlState)) {
+    return transientConflict(`The request conflicted with concurrent writes and was rolled back; retry it (request id ${requestId})`);
   }
   return new FhirError(500, outcome([issue('exception', `Internal server error (request id ${requestId})`)]));
 }
