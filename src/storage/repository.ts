@@ -39,6 +39,8 @@ export interface WriteOptions {
   ifMatch?: string;
   /** How the write arrived, recorded in history (defaults by interaction). */
   method?: WriteMethod;
+  /** True when `ifMatch` was pinned by the server (PATCH without If-Match), not sent by the client. */
+  ifMatchPinned?: boolean;
 }
 
 export interface UpdateResult {
@@ -65,10 +67,18 @@ export interface Repository {
   transaction<T>(ctx: RequestContext, fn: (repo: Repository) => Promise<T>): Promise<T>;
 }
 
+/** What a beforeWrite hook may know about the write besides the resource. */
+export interface WriteInfo {
+  /** The repository bound to the write's transaction: reads see its uncommitted writes, writes join it. */
+  repo: Repository;
+  /** The version the client sent in If-Match (absent when it sent none, even if the server pinned one). */
+  clientIfMatch?: string;
+}
+
 /** Steps of the write pipeline around the storage write (validation, authorization, indexing, notifications). */
 export interface WriteHooks {
-  /** Before anything is written; throw a FhirError to refuse the write. */
-  beforeWrite?: (ctx: RequestContext, resource: Resource, previous: Resource | undefined) => void | Promise<void>;
+  /** Before anything is written, inside the write's transaction; throw a FhirError to refuse the write. May amend `resource`. */
+  beforeWrite?: (ctx: RequestContext, resource: Resource, previous: Resource | undefined, write: WriteInfo) => void | Promise<void>;
   /** After the transaction that contains the write commits. */
   afterCommit?: (ctx: RequestContext, version: StoredVersion) => void | Promise<void>;
 }

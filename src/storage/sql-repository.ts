@@ -4,7 +4,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import { badRequest, gone, notFound, preconditionFailed } from '../fhir/errors.js';
 import { sqlState, type SqlDriver, type SqlExecutor } from './drivers/driver.js';
-import type { HistoryPage, HistoryQuery, IndexWriter, Repository, StoredVersion, UpdateResult, WriteHooks, WriteMethod, WriteOptions } from './repository.js';
+import type { HistoryPage, HistoryQuery, IndexWriter, Repository, StoredVersion, UpdateResult, WriteHooks, WriteInfo, WriteMethod, WriteOptions } from './repository.js';
 import { decodeCursor, selectHistory } from './sql/history-sql.js';
 import { insertFirstVersion, replaceVersion, selectCurrent, selectCurrentBatch, selectVersion, type VersionWrite } from './sql/resource-sql.js';
 
@@ -31,7 +31,7 @@ export class SqlRepository implements Repository {
   async create<T extends Resource>(ctx: RequestContext, resource: T, options: WriteOptions = {}): Promise<T> {
     const prepared = stamp(resource, options.id ?? randomUUID(), 1, ctx.now());
     return this.write(async (tx, pending) => {
-      await this.beforeWrite(ctx, prepared, undefined);
+      await this.beforeWrite(ctx, prepared, undefined, tx, pending, options);
       await this.insert(ctx, tx, pending, prepared, options.method ?? 'POST');
       return prepared;
     });
@@ -60,14 +60,14 @@ export class SqlRepository implements Repository {
       if (!current) {
         if (options.ifMatch !== undefined) throw preconditionFailed(`${resourceType}/${id} does not exist, so If-Match cannot match`);
         const prepared = stamp(resource, id, 1, ctx.now());
-        await this.beforeWrite(ctx, prepared, undefined);
+        await this.beforeWrite(ctx, prepared, undefined, tx, pending, options);
         if (await this.insert(ctx, tx, pending, prepared, options.method ?? 'PUT')) return { resource: prepared, created: true };
         // Another transaction created it concurrently; it has committed, so update on top of it.
         current = (await selectCurrent(tx, resourceType, id, true)) as StoredVersion;
       }
       checkIfMatch(current, options.ifMatch);
       const prepared = stamp(resource, id, Number(current.versionId) + 1, ctx.now());
-      await this.beforeWrite(ctx, prepared, current.resource);
+      await this.beforeWrite(ctx, prepared, current.resource, tx, pending, options);
       await this.persist(ctx, tx, pending, toVersion(prepared, options.method ?? 'PUT'), Number(current.versionId));
       return { resource: prepared, created: current.deleted };
     });
@@ -134,8 +134,11 @@ export class SqlRepository implements Repository {
     }
   }
 
-  private async beforeWrite(ctx: RequestContext, resource: Resource, previous: Resource | undefined): Promise<void> {
-    for (const hook of this.options.hooks ?? []) await hook.beforeWrite?.(ctx, resource, previous);
+  private async beforeWrite(ctx: RequestContext, resource: Resource, previous: Resource | undefined, tx: SqlExecutor, pending: PendingCommit[], options: WriteOptions): Promise<void> {
+    const hooks = (this.options.hooks ?? []).filter((h) => h.beforeWrite);
+    if (hooks.length === 0) return;
+    const write: WriteInfo = { repo: this.tx ? this : new SqlRepository(this.db, this.options, tx, pending), clientIfMatch: options.ifMatchPinned ? undefined : options.ifMatch };
+    for (const hook of hooks) await hook.beforeWrite?.(ctx, resource, previous, write);
   }
 
   private async insert(ctx: RequestContext, tx: SqlExecutor, pending: PendingCommit[], resource: Resource, method: WriteMethod): Promise<boolean> {

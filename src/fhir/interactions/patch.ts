@@ -39,7 +39,7 @@ export const patch: Handler = async (hc, request, params) => {
     if (patched.resourceType !== type || patched.id !== id) throw unprocessable('A patch may not change resourceType or id', 'Patch');
     try {
       // Without a client If-Match, pin the version we patched so a concurrent write makes us re-read, not overwrite.
-      const result = await hc.repo.update(hc.ctx, patched, { ifMatch: clientIfMatch ?? current.meta?.versionId, method: 'PATCH' });
+      const result = await hc.repo.update(hc.ctx, patched, { ifMatch: clientIfMatch ?? current.meta?.versionId, ifMatchPinned: clientIfMatch === undefined, method: 'PATCH' });
       return resourceResponse(200, result.resource);
     } catch (err) {
       if (clientIfMatch !== undefined || attempt >= MAX_RETRIES || !(err instanceof FhirError) || err.status !== 412) throw err;
