@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { RequestContext } from '../context.js';
+import { parseClientJson } from '../fhir/client-json.js';
 import { badRequest } from '../fhir/errors.js';
 import type { Registry } from '../fhir/registry.js';
 import type { FhirRequest, HandlerContext, HttpMethod } from '../fhir/request.js';
@@ -40,11 +41,7 @@ function parseBody(req: Request, contentType: string | undefined): unknown {
   if (!raw || raw.length === 0) return undefined;
   const text = raw.toString('utf8');
   if (contentType === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(text));
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw badRequest(`Request body is not valid JSON: ${(err as Error).message}`, 'Resource');
-  }
+  return parseClientJson(text, 'Resource');
 }
 
 export function baseUrlOf(req: Request, config: Config): string {

@@ -1,5 +1,6 @@
 // Turns a batch/transaction entry into a FhirRequest for the shared router.
 import type { BundleEntry, Resource } from '@medplum/fhirtypes';
+import { parseClientJson } from '../client-json.js';
 import { badRequest } from '../errors.js';
 import type { FhirRequest, HttpMethod } from '../request.js';
 
@@ -28,17 +29,18 @@ function patchBody(resource: Resource | undefined, expression: string): unknown 
   if (resource?.resourceType !== 'Binary' || !resource.data) {
     throw badRequest('A PATCH entry must carry a Binary resource with a base64 JSON Patch document', `${expression}.resource`);
   }
-  try {
-    return JSON.parse(Buffer.from(resource.data, 'base64').toString('utf8'));
-  } catch {
-    throw badRequest('The PATCH entry Binary does not hold valid JSON', `${expression}.resource.data`);
-  }
+  if (typeof resource.data !== 'string') throw badRequest('Binary.data must be a base64 string', `${expression}.resource.data`);
+  return parseClientJson(Buffer.from(resource.data, 'base64').toString('utf8'), `${expression}.resource.data`);
 }
 
 export function entryToRequest(entry: BundleEntry, index: number, baseUrl: string): FhirRequest {
   const expression = `Bundle.entry[${index}]`;
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) throw badRequest('Each Bundle.entry must be an object', expression);
   const req = entry.request;
-  if (!req?.method || !req.url) throw badRequest('Entry needs request.method and request.url', `${expression}.request`);
+  // Bodies are client JSON: check the types before calling string methods on them.
+  if (typeof req?.method !== 'string' || typeof req.url !== 'string' || !req.method || !req.url) {
+    throw badRequest('Entry needs request.method and request.url (strings)', `${expression}.request`);
+  }
   const method = req.method.toUpperCase() as HttpMethod;
   if (!METHODS.includes(method)) throw badRequest(`Unsupported entry method "${req.method}"`, `${expression}.request.method`);
   const { path, query } = parseEntryUrl(req.url, baseUrl, `${expression}.request.url`);
