@@ -1,7 +1,7 @@
 // Turns anything thrown into an OperationOutcome response with the right status; never leaks a stack trace.
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { badRequest, notFound, payloadTooLarge, toFhirError, unsupportedMediaType, type FhirError } from '../fhir/errors.js';
+import { badRequest, FhirError, issue, notFound, outcome, payloadTooLarge, toFhirError, unsupportedMediaType } from '../fhir/errors.js';
 import { sendJson } from './write-response.js';
 
 /** body-parser reports its failures with a `type`; map them to FHIR errors. */
@@ -10,6 +10,11 @@ function fromBodyParser(err: unknown): FhirError | undefined {
   if (type === 'entity.too.large') return payloadTooLarge(`Request body exceeds the limit of ${(err as { limit?: number }).limit} bytes`, 'Resource');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') return unsupportedMediaType('Unsupported content encoding or charset', 'Content-Encoding');
   if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'entity.verify.failed') return badRequest('The request body was incomplete', 'Resource');
+  // Other client errors in http-errors form, e.g. a body that is not the gzip/deflate/br its Content-Encoding claims.
+  const { status, expose, message } = (err ?? {}) as { status?: unknown; expose?: unknown; message?: unknown };
+  if (typeof status === 'number' && status >= 400 && status < 500 && expose === true) {
+    return new FhirError(status, outcome([issue(status === 415 ? 'not-supported' : 'invalid', `The request body could not be read: ${String(message)}`, 'Resource')]));
+  }
   return undefined;
 }
 
