@@ -14,6 +14,9 @@ function readInput(body: unknown): { resource?: Resource; mode?: string } {
   const resource = requireResource(body);
   if (resource.resourceType !== 'Parameters') return { resource };
   const params = (resource as Parameters).parameter ?? [];
+  if (!Array.isArray(params) || params.some((p) => p === null || typeof p !== 'object')) {
+    throw badRequest('Parameters.parameter must be an array of objects', 'Parameters.parameter');
+  }
   const mode = params.find((p) => p.name === 'mode')?.valueCode;
   if (mode !== undefined && !MODES.includes(mode)) throw badRequest(`mode must be one of ${MODES.join(', ')}`, 'Parameters.parameter.where(name=\'mode\')');
   return { resource: params.find((p) => p.name === 'resource')?.resource, mode };
