@@ -10,7 +10,18 @@ import { parseVersionTag, resourceResponse } from '../responses.js';
 const MAX_RETRIES = 50;
 const jitter = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
 
+/** RFC 6902 4.4: a move's "from" may not be a proper prefix of its "path". fast-json-patch does not check, and moving "" into a child leaves a cycle. */
+function assertNoMoveIntoItself(operations: jsonpatch.Operation[]): void {
+  operations.forEach((op, i) => {
+    const { from, path } = op as { from?: unknown; path?: unknown };
+    if (op?.op === 'move' && typeof from === 'string' && typeof path === 'string' && path.startsWith(`${from}/`)) {
+      throw badRequest(`A move may not put a location inside itself (from "${from}" to "${path}")`, `Patch[${i}]`);
+    }
+  });
+}
+
 function applyJsonPatch(resource: Resource, operations: jsonpatch.Operation[]): Resource {
+  assertNoMoveIntoItself(operations);
   try {
     return jsonpatch.applyPatch(resource, operations, true, false).newDocument;
   } catch (err) {
