@@ -1,9 +1,15 @@
 // reference parameters: Type/id, id, absolute URLs (ours become local), canonical URLs, :Type and :identifier.
+import { loadDefinitions } from '../../fhir/definitions.js';
 import { badRequest } from '../../fhir/errors.js';
 import { parseReference } from '../extract.js';
 import { splitEscaped } from '../query.js';
 import { and, existsIn, or, unescapeValue } from '../sql.js';
 import type { FilterArgs, FilterBuilder } from './types.js';
+
+/** References stored as absolute URLs on our own base are indexed as URLs (the writer knows no base): match those too. */
+function absoluteOnOurBase(args: FilterArgs, a: string, types: string[], id: string): string {
+  return `${a}.target_url = ANY(${args.sql.add(types.map((t) => `${args.baseUrl}/${t}/${id}`), 'text[]')})`;
+}
 
 function referenceCondition(args: FilterArgs, a: string, raw: string, typeModifier: string | undefined): string {
   const { sql } = args;
@@ -11,12 +17,14 @@ function referenceCondition(args: FilterArgs, a: string, raw: string, typeModifi
   if (value.startsWith(args.baseUrl + '/')) value = value.slice(args.baseUrl.length + 1);
   if (/^[A-Za-z0-9\-.]{1,64}$/.test(value)) {
     // A bare id: any allowed target type, or the one named by the :Type modifier.
-    return and([`${a}.target_id = ${sql.add(value)}`, ...(typeModifier ? [`${a}.target_type = ${sql.add(typeModifier)}`] : [])]);
+    const types = typeModifier ? [typeModifier] : args.def.targets.length ? args.def.targets : loadDefinitions();
+    const local = and([`${a}.target_id = ${sql.add(value)}`, ...(typeModifier ? [`${a}.target_type = ${sql.add(typeModifier)}`] : [])]);
+    return `(${local} OR ${absoluteOnOurBase(args, a, types, value)})`;
   }
   const parsed = parseReference(value.split('|')[0]);
   if (parsed.type && parsed.id) {
     if (typeModifier && typeModifier !== parsed.type) return 'FALSE';
-    return `${a}.target_type = ${sql.add(parsed.type)} AND ${a}.target_id = ${sql.add(parsed.id)}`;
+    return `((${a}.target_type = ${sql.add(parsed.type)} AND ${a}.target_id = ${sql.add(parsed.id)}) OR ${absoluteOnOurBase(args, a, [parsed.type], parsed.id)})`;
   }
   return `${a}.target_url = ${sql.add(parsed.url)}`;
 }
@@ -29,6 +37,7 @@ export const referenceFilter: FilterBuilder = (args) => {
         values.map((v) => {
           const parts = splitEscaped(v, '|');
           if (parts.length === 1) return `${a}.ident_value = ${sql.add(parts[0])}`;
+          if (parts.length !== 2) throw badRequest(`Invalid identifier "${v}" (expected [system|]value)`, key);
           const [system, value] = parts;
           return and([...(system ? [`${a}.ident_system = ${sql.add(system)}`] : [`${a}.ident_system IS NULL`]), ...(value ? [`${a}.ident_value = ${sql.add(value)}`] : [])]);
         }),
