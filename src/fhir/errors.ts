@@ -7,11 +7,14 @@ export type IssueCode = OperationOutcomeIssue['code'];
 export class FhirError extends Error {
   readonly status: number;
   readonly outcome: OperationOutcome;
+  /** Response headers the status needs (Allow on a 405). */
+  readonly headers: Record<string, string>;
 
-  constructor(status: number, outcome: OperationOutcome) {
+  constructor(status: number, outcome: OperationOutcome, headers: Record<string, string> = {}) {
     super(outcome.issue?.map((i) => i.diagnostics ?? i.details?.text).join('; ') || `HTTP ${status}`);
     this.status = status;
     this.outcome = outcome;
+    this.headers = headers;
   }
 }
 
@@ -31,7 +34,6 @@ function fail(status: number, code: IssueCode) {
 
 export const badRequest = fail(400, 'invalid');
 export const notFound = fail(404, 'not-found');
-export const methodNotAllowed = fail(405, 'not-supported');
 export const notAcceptable = fail(406, 'not-supported');
 export const conflict = fail(409, 'conflict');
 export const gone = fail(410, 'deleted');
@@ -45,6 +47,12 @@ export const transientConflict = fail(409, 'transient');
 
 /** SQLSTATEs of serialization failure and deadlock: the client may simply send the request again. */
 const RETRYABLE_SQLSTATES = new Set(['40001', '40P01']);
+
+/** 405 with the Allow header the HTTP spec requires: the methods the path does accept (HEAD wherever GET is). */
+export function methodNotAllowed(diagnostics: string, allowed: string[]): FhirError {
+  const methods = allowed.includes('GET') && !allowed.includes('HEAD') ? [...allowed, 'HEAD'] : allowed;
+  return new FhirError(405, outcome([issue('not-supported', diagnostics)]), { Allow: methods.join(', ') });
+}
 
 /** 422 carrying the validator's own issues (each with its expression path). */
 export function invalidResource(issues: OperationOutcomeIssue[]): FhirError {

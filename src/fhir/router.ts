@@ -51,8 +51,8 @@ export function matchRoute(registry: Registry, request: FhirRequest): Match {
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   const match = candidates.find((c) => c.route.methods.includes(method));
   if (!match) {
-    const allowed = [...new Set(candidates.flatMap((c) => c.route.methods))].join(', ');
-    throw methodNotAllowed(`${request.method} is not allowed on /${request.path.join('/')} (allowed: ${allowed})`);
+    const allowed = [...new Set(candidates.flatMap((c) => c.route.methods))];
+    throw methodNotAllowed(`${request.method} is not allowed on /${request.path.join('/')} (allowed: ${allowed.join(', ')})`, allowed);
   }
   return match;
 }
@@ -71,6 +71,6 @@ export function findOperation(registry: Registry, request: FhirRequest, params: 
   );
   if (!op) throw notFound(`Operation $${name} is not supported at ${level} level${params.resourceType ? ` for ${params.resourceType}` : ''}`);
   const method = request.method === 'HEAD' ? 'GET' : request.method;
-  if (!op.methods.includes(method)) throw methodNotAllowed(`$${name} does not accept ${request.method} (allowed: ${op.methods.join(', ')})`);
+  if (!op.methods.includes(method)) throw methodNotAllowed(`$${name} does not accept ${request.method} (allowed: ${op.methods.join(', ')})`, op.methods);
   return op;
 }

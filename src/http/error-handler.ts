@@ -27,7 +27,7 @@ export function errorHandler(logger: Logger) {
       res.end();
       return;
     }
-    if (error.status === 405) res.setHeader('Allow', 'GET, POST, PUT, PATCH, DELETE');
+    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
     sendJson(req, res, error.status, error.outcome);
   };
 }
