@@ -12,7 +12,8 @@ function wantsOnlyOther(accept: string): boolean {
 }
 
 export function negotiate(req: Request, _res: Response, next: NextFunction): void {
-  const format = typeof req.query._format === 'string' ? req.query._format.split(';')[0].trim().toLowerCase() : undefined;
+  // An unencoded "+" in the query decodes to a space: _format=application/fhir+json arrives as "application/fhir json".
+  const format = typeof req.query._format === 'string' ? req.query._format.split(';')[0].trim().replace(/ /g, '+').toLowerCase() : undefined;
   if (format !== undefined && !JSON_FORMATS.has(format) && format !== 'text/csv' && format !== 'csv') {
     throw notAcceptable(`Only JSON is supported (_format=${format}); use application/fhir+json`, '_format');
   }
