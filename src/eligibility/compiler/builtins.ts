@@ -1,0 +1,163 @@
+// FHIRPath functions of the compiled subset, with fhirpath.js's semantics (where/select/exists/count/ofType/...).
+import { isKnownResourceType } from './resource-types.js';
+import { extensionsOf } from './navigate.js';
+import { distinct } from './operators.js';
+import { BOOLEAN, FastPathUnsupported, INTEGER, isResource, merge, NotCompilable, toBoolean3, type Coll, type Compiled, type Fn, type Static } from './runtime.js';
+
+/** How a function's parameters are compiled: criteria run per item ($this), values run on the function's input. */
+export interface ParamCompiler {
+  criteria: (index: number, itemStatic: Static) => Compiled;
+  value: (index: number) => Compiled;
+  typeName: (index: number) => string;
+  count: number;
+}
+
+type Builtin = (input: Compiled, p: ParamCompiler) => Compiled;
+
+function arity(name: string, p: ParamCompiler, ...allowed: number[]): void {
+  if (!allowed.includes(p.count)) throw new NotCompilable(`${name}() with ${p.count} parameters`);
+}
+
+/** fhirpath.js's where() keeps an item when the first criteria result is truthy; we only compile criteria that yield booleans. */
+function criteria(name: string, p: ParamCompiler, st: Static): Compiled {
+  const c = p.criteria(0, st);
+  if (!c.st.boolean) throw new NotCompilable(`${name}() criteria that are not a boolean test`);
+  return c;
+}
+
+function filter(input: Compiled, c: Compiled): Fn {
+  return (s, coll) => {
+    const items = input.fn(s, coll);
+    const out: Coll = [];
+    for (const item of items) if (c.fn(s, [item])[0] === true) out.push(item);
+    return out;
+  };
+}
+
+/** A string argument fixed at compile time (a literal), as most of these functions take. */
+function literalString(p: ParamCompiler, index: number, name: string): Compiled {
+  const v = p.value(index);
+  if (!v.st.types?.includes('System.String')) throw new NotCompilable(`${name}() with a non-string argument`);
+  return v;
+}
+
+function singleString(coll: Coll, name: string): string | undefined {
+  if (coll.length === 0) return undefined;
+  if (coll.length > 1) throw new Error(`${name}() needs a single string`);
+  if (typeof coll[0] !== 'string') throw new FastPathUnsupported(`${name}() of a non-string`);
+  return coll[0];
+}
+
+function stringTest(name: string, test: (s: string, arg: string) => boolean): Builtin {
+  return (input, p) => {
+    arity(name, p, 1);
+    const arg = literalString(p, 0, name);
+    return {
+      st: BOOLEAN,
+      fn: (s, coll) => {
+        const items = input.fn(s, coll);
+        const str = singleString(items, name);
+        const a = arg.fn(s, items);
+        if (str === undefined || a.length === 0) return [];
+        return [test(str, a[0] as string)];
+      },
+    };
+  };
+}
+
+const regexCache = new Map<string, RegExp>();
+function regex(pattern: string): RegExp {
+  let r = regexCache.get(pattern);
+  if (!r) regexCache.set(pattern, (r = new RegExp(pattern, 'su')));
+  return r;
+}
+
+export const BUILTINS: Record<string, Builtin> = {
+  where: (input, p) => {
+    arity('where', p, 1);
+    return { st: input.st, fn: filter(input, criteria('where', p, input.st)) };
+  },
+  exists: (input, p) => {
+    arity('exists', p, 0, 1);
+    const items = p.count ? filter(input, criteria('exists', p, input.st)) : input.fn;
+    return { st: BOOLEAN, fn: (s, coll) => [items(s, coll).length > 0] };
+  },
+  empty: (input, p) => {
+    arity('empty', p, 0);
+    return { st: BOOLEAN, fn: (s, coll) => [input.fn(s, coll).length === 0] };
+  },
+  count: (input, p) => {
+    arity('count', p, 0);
+    return { st: INTEGER, fn: (s, coll) => [input.fn(s, coll).length] };
+  },
+  not: (input, p) => {
+    arity('not', p, 0);
+    return {
+      st: BOOLEAN,
+      fn: (s, coll) => {
+        const v = toBoolean3(input.fn(s, coll));
+        return v === undefined ? [] : [!v];
+      },
+    };
+  },
+  first: (input, p) => {
+    arity('first', p, 0);
+    return { st: input.st, fn: (s, coll) => input.fn(s, coll).slice(0, 1) };
+  },
+  last: (input, p) => {
+    arity('last', p, 0);
+    return { st: input.st, fn: (s, coll) => input.fn(s, coll).slice(-1) };
+  },
+  distinct: (input, p) => {
+    arity('distinct', p, 0);
+    return { st: input.st, fn: (s, coll) => distinct(input.fn(s, coll)) };
+  },
+  select: (input, p) => {
+    arity('select', p, 1);
+    const projection = p.criteria(0, input.st);
+    return {
+      st: projection.st,
+      fn: (s, coll) => {
+        const out: Coll = [];
+        for (const item of input.fn(s, coll)) for (const v of projection.fn(s, [item])) out.push(v);
+        return out;
+      },
+    };
+  },
+  ofType: (input, p) => {
+    arity('ofType', p, 1);
+    const type = p.typeName(0);
+    if (!isKnownResourceType(type)) throw new NotCompilable(`ofType(${type}): only resource types are compiled`);
+    return { st: { kind: 'resource', paths: [type] }, fn: (s, coll) => input.fn(s, coll).filter((r) => isResource(r) && r.resourceType === type) };
+  },
+  extension: (input, p) => {
+    arity('extension', p, 1);
+    const url = literalString(p, 0, 'extension');
+    return {
+      st: { kind: 'element', paths: ['Extension'] },
+      fn: (s, coll) => {
+        const items = input.fn(s, coll);
+        const u = url.fn(s, items);
+        return u.length && u[0] ? extensionsOf(items, u[0] as string) : [];
+      },
+    };
+  },
+  startsWith: stringTest('startsWith', (s, a) => s.startsWith(a)),
+  endsWith: stringTest('endsWith', (s, a) => s.endsWith(a)),
+  matches: stringTest('matches', (s, a) => regex(a).test(s)),
+  iif: (input, p) => {
+    arity('iif', p, 2, 3);
+    const cond = p.value(0);
+    const then = p.value(1);
+    const otherwise = p.count === 3 ? p.value(2) : undefined;
+    return {
+      st: otherwise ? merge(then.st, otherwise.st) : then.st,
+      fn: (s, coll) => {
+        const items = input.fn(s, coll);
+        const c = cond.fn(s, items);
+        // fhirpath.js's util.isTrue: exactly one item, and it is true.
+        return c.length === 1 && c[0] === true ? then.fn(s, items) : otherwise ? otherwise.fn(s, items) : [];
+      },
+    };
+  },
+};
