@@ -1,0 +1,107 @@
+// Evaluates one member against a RuleSet: Library definitions, PoFs per age column, exclusions, Community Supports, evidence.
+import type { Patient, Resource } from '@medplum/fhirtypes';
+import { columnsFor, possibleAges, restrictToColumn } from './age.js';
+import { parseFullDate } from './calendar.js';
+import { EXCLUDED_PROGRAM_SYSTEM, EXCLUDED_PROGRAMS, EXCLUSIONS_VARIABLE, type CsStatus } from './codes.js';
+import type { Vars } from './compiler/runtime.js';
+import { DateValue } from './date-value.js';
+import type { RuleSet } from './definitions.js';
+import type { EvaluationStats, Mode, Scope } from './expression.js';
+import { memberData, type MemberData } from './member.js';
+import type { MemberEntry } from './references.js';
+import type { FunctionEnv } from './rule-functions.js';
+
+/** A reference to evidence: "Type/id" (or the entry's fullUrl); a resource with neither is described instead. */
+export interface EvidenceRef {
+  reference?: string;
+  display?: string;
+}
+
+export interface EligibilityResult {
+  eligible: boolean;
+  asOf: string;
+  populations: { code: string; group: string; met: boolean; evidence: EvidenceRef[] }[];
+  exclusions: { code: string; evidence: EvidenceRef[] }[];
+  supports: { code: string; status: CsStatus; evidence: EvidenceRef[] }[];
+}
+
+export interface EvaluateOptions {
+  mode?: Mode;
+  stats?: EvaluationStats;
+  /** Called when an expression fails on this member's data (it then counts as not holding). */
+  onError?: (expression: string, err: unknown) => void;
+}
+
+function evidenceOf(member: MemberData, found: Set<Resource>): EvidenceRef[] {
+  const last = Number.MAX_SAFE_INTEGER;
+  return [...found]
+    .sort((a, b) => (member.position.get(a) ?? last) - (member.position.get(b) ?? last))
+    .map((r) => {
+      const reference = member.referenceTo(r);
+      return reference ? { reference } : { display: `${r.resourceType} without id or fullUrl (entry ${(member.position.get(r) ?? -1) + 1})` };
+    });
+}
+
+function exclusions(member: MemberData, episodes: unknown[]): EligibilityResult['exclusions'] {
+  const result: EligibilityResult['exclusions'] = [];
+  for (const code of EXCLUDED_PROGRAMS) {
+    const matching = episodes.filter((e): e is Resource => {
+      const coding = (e as { type?: { coding?: { system?: string; code?: string }[] }[] }).type?.flatMap((t) => t?.coding ?? []) ?? [];
+      return coding.some((c) => c?.system === EXCLUDED_PROGRAM_SYSTEM && c?.code === code);
+    });
+    if (matching.length) result.push({ code, evidence: evidenceOf(member, new Set(matching)) });
+  }
+  return result;
+}
+
+/** Evaluates the member whose data `entries` hold (exactly one Patient; MemberInputError otherwise). asOf is YYYY-MM-DD. */
+export function evaluateEntries(rules: RuleSet, entries: readonly MemberEntry[], asOf: string, options: EvaluateOptions = {}): EligibilityResult {
+  const day = parseFullDate(asOf);
+  if (day === undefined) throw new Error(`asOf must be a full date, got ${asOf}`);
+  return evaluateMember(rules, memberData(entries, day), new DateValue(day, asOf), options);
+}
+
+export function evaluateMember(rules: RuleSet, member: MemberData, asOf: DateValue, options: EvaluateOptions = {}): EligibilityResult {
+  const mode = options.mode ?? 'fast';
+  const ages = possibleAges((member.patient as Patient).birthDate, asOf.day);
+  const env: FunctionEnv = { asOf: asOf.day, member, ages };
+  const vars: Vars = { asOf: [asOf], patient: [member.patient] };
+  for (const type of rules.resourceVariables) vars[type] = member.byType.get(type) ?? [];
+  const scope: Scope = { root: member.patient, vars, env, stats: options.stats, onError: options.onError };
+  for (const { name, expression } of rules.variables) vars[name] = expression.evaluate(scope, mode);
+
+  // Populations: each column the age allows; met only when met in every one of them.
+  const met = rules.populations.map(() => true);
+  const found = rules.populations.map(() => new Set<Resource>());
+  for (const column of columnsFor(ages)) {
+    vars.adult = [column === 'adult'];
+    vars.child = [column === 'child'];
+    env.ages = restrictToColumn(ages, column);
+    env.column = column;
+    rules.populations.forEach((p, i) => {
+      if (!met[i]) return;
+      met[i] = p.rule.holds(scope, mode);
+      if (met[i]) p.rule.evidence(scope, mode, found[i]);
+    });
+  }
+  delete vars.adult;
+  delete vars.child;
+  env.ages = ages;
+  env.column = undefined;
+  const populations = rules.populations.map((p, i) => ({ code: p.code, group: p.group, met: met[i], evidence: met[i] ? evidenceOf(member, found[i]) : [] }));
+  const excluded = exclusions(member, vars[EXCLUSIONS_VARIABLE] ?? []);
+
+  const supports = rules.supports.map(({ code, actions }) => {
+    for (const action of actions) {
+      if (!action.condition) return { code, status: action.status, evidence: [] };
+      if (action.condition.holds(scope, mode)) {
+        const evidence = new Set<Resource>();
+        action.condition.evidence(scope, mode, evidence);
+        return { code, status: action.status, evidence: evidenceOf(member, evidence) };
+      }
+    }
+    return { code, status: 'not-eligible' as CsStatus, evidence: [] };
+  });
+
+  return { eligible: populations.some((p) => p.met) && excluded.length === 0, asOf: asOf.text, populations, exclusions: excluded, supports };
+}
