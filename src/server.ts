@@ -39,7 +39,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied, database: db.name }, 'migrations applied');
   const searchParameters = new SearchParameterRegistry();
-  const repo = new SqlRepository(db, { hooks: [validationHook, searchParameterCheck], indexWriters: [searchIndexWriter(searchParameters), cacheVersionWriter] });
+  const repo = new SqlRepository(db, { hooks: [validationHook(), searchParameterCheck], indexWriters: [searchIndexWriter(searchParameters), cacheVersionWriter] });
   if (config.loadDemoData) logger.info({ created: await loadDemoData(repo) }, 'demo data loaded');
   let shuttingDown = false;
   const search: SearchServices = { parameters: searchParameters, expand: noExpansion };

@@ -1,22 +1,30 @@
-// The validation entry point shared by the write pipeline and $validate.
+// The validation entry point shared by the write pipeline and $validate: the base specification, then claimed profiles.
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import type { RequestContext } from '../context.js';
 import { invalidResource } from '../fhir/errors.js';
-import type { WriteHooks } from '../storage/repository.js';
+import type { Repository, WriteHooks } from '../storage/repository.js';
 import { validateBase } from './base-validator.js';
+import { validateProfiles, type ProfileValidationOptions } from './profile-validator.js';
 
 export function isError(i: OperationOutcomeIssue): boolean {
   return i.severity === 'error' || i.severity === 'fatal';
 }
 
-/** All issues for a resource against the base specification (profiles join here later). */
-export function validate(resource: Resource): OperationOutcomeIssue[] {
-  return validateBase(resource);
+/** All issues for a resource against the base specification and its profiles (meta.profile, or options.profiles). */
+export async function validate(repo: Repository, ctx: RequestContext, resource: Resource, options: ProfileValidationOptions = {}): Promise<OperationOutcomeIssue[]> {
+  const issues = validateBase(resource);
+  // Profiles say nothing useful about a resource the base specification already rejects.
+  if (issues.some(isError)) return issues;
+  if (options.profiles === undefined && !resource.meta?.profile?.length) return issues;
+  return [...issues, ...(await validateProfiles(repo, ctx, resource, options))];
 }
 
-/** Write-pipeline step: refuse invalid resources with 422 and every error's expression path. */
-export const validationHook: WriteHooks = {
-  beforeWrite(_ctx, resource) {
-    const errors = validate(resource).filter(isError);
-    if (errors.length > 0) throw invalidResource(errors);
-  },
-};
+/** Write-pipeline step: refuse invalid resources with 422 and every error's expression path. Profiles are read in the write's transaction. */
+export function validationHook(options: Omit<ProfileValidationOptions, 'profiles'> = {}): WriteHooks {
+  return {
+    async beforeWrite(ctx, resource, _previous, write) {
+      const errors = (await validate(write.repo, ctx, resource, options)).filter(isError);
+      if (errors.length > 0) throw invalidResource(errors);
+    },
+  };
+}

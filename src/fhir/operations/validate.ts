@@ -4,12 +4,12 @@ import { validate } from '../../validation/validate.js';
 import { coreOperationDefinition } from '../definitions.js';
 import { badRequest, informational, outcome } from '../errors.js';
 import type { OperationRoute } from '../registry.js';
-import type { Handler } from '../request.js';
+import { firstParam, type Handler } from '../request.js';
 import { requireResource } from '../responses.js';
 
 const MODES = ['create', 'update', 'delete'];
 
-function readInput(body: unknown): { resource?: Resource; mode?: string } {
+function readInput(body: unknown): { resource?: Resource; mode?: string; profile?: string } {
   if (body === undefined) return {};
   const resource = requireResource(body);
   if (resource.resourceType !== 'Parameters') return { resource };
@@ -19,7 +19,8 @@ function readInput(body: unknown): { resource?: Resource; mode?: string } {
   }
   const mode = params.find((p) => p.name === 'mode')?.valueCode;
   if (mode !== undefined && !MODES.includes(mode)) throw badRequest(`mode must be one of ${MODES.join(', ')}`, 'Parameters.parameter.where(name=\'mode\')');
-  return { resource: params.find((p) => p.name === 'resource')?.resource, mode };
+  const profile = params.find((p) => p.name === 'profile');
+  return { resource: params.find((p) => p.name === 'resource')?.resource, mode, profile: profile?.valueUri ?? profile?.valueCanonical };
 }
 
 const handler: Handler = async (hc, request, params) => {
@@ -36,7 +37,8 @@ const handler: Handler = async (hc, request, params) => {
   if (input.mode === 'update' && params.id !== undefined && resource.id !== params.id) {
     throw badRequest(`Resource id "${resource.id}" does not match the URL id "${params.id}"`, 'id');
   }
-  const issues = validate(resource);
+  const profile = firstParam(request, 'profile') ?? input.profile;
+  const issues = await validate(hc.repo, hc.ctx, resource, profile !== undefined ? { profiles: [profile] } : {});
   return { status: 200, resource: issues.length ? outcome(issues) : informational('All OK') };
 };
 
