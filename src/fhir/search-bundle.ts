@@ -29,6 +29,7 @@ export function searchBundle(result: SearchResult, baseUrl: string, request: Fhi
     type: 'searchset',
     ...(result.total !== undefined ? { total: result.total } : {}),
     link: links,
-    entry,
+    // FHIR JSON has no empty arrays: an empty page (or _summary=count) has no entry element.
+    ...(entry.length > 0 ? { entry } : {}),
   };
 }
