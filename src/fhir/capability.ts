@@ -14,6 +14,11 @@ export interface CapabilityOptions {
   searchParams: (resourceType: string) => { name: string; type: string; definition?: string }[];
 }
 
+/** FHIR JSON forbids empty arrays, so a list with nothing in it is left out. */
+function nonEmpty<T>(list: T[]): T[] | undefined {
+  return list.length > 0 ? list : undefined;
+}
+
 export function buildCapabilityStatement(registry: Registry, options: CapabilityOptions): CapabilityStatement {
   const codes = (level: string) =>
     registry.interactions.filter((i) => i.level === level).flatMap((i) => i.codes).filter((c) => !NOT_INTERACTIONS.has(c));
@@ -33,8 +38,8 @@ export function buildCapabilityStatement(registry: Registry, options: Capability
     conditionalRead: 'full-support',
     conditionalUpdate: has('search-type'),
     conditionalDelete: has('search-type') ? 'single' : 'not-supported',
-    operation: operationsFor(type),
-    searchParam: options.searchParams(type).map((p) => ({ ...p, type: p.type as 'token' })),
+    operation: nonEmpty(operationsFor(type)),
+    searchParam: nonEmpty(options.searchParams(type).map((p) => ({ ...p, type: p.type as 'token' }))),
     searchInclude: has('search-type') ? ['*'] : undefined,
     searchRevInclude: has('search-type') ? ['*'] : undefined,
   }));
@@ -54,7 +59,7 @@ export function buildCapabilityStatement(registry: Registry, options: Capability
         mode: 'server',
         resource,
         interaction: [...new Set(codes('system'))].map((code) => ({ code: code as 'transaction' })),
-        operation: registry.operations.filter((o) => o.levels.includes('system')).map((o) => ({ name: o.name, definition: o.definition.url as string })),
+        operation: nonEmpty(registry.operations.filter((o) => o.levels.includes('system')).map((o) => ({ name: o.name, definition: o.definition.url as string }))),
       },
     ],
   };
