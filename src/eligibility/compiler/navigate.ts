@@ -59,7 +59,11 @@ export function compileMember(name: string, input: Static): Compiled {
     fn: (_scope, coll) => {
       const result: Coll = [];
       for (const item of coll) {
-        if (typeof item !== 'object' || item === null || Array.isArray(item)) throw new FastPathUnsupported('member of a primitive');
+        if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+          // fhirpath.js reads data[name] even on a primitive: nothing, unless the name is a JavaScript property ("length").
+          if (item !== null && item !== undefined && name in Object(item)) throw new FastPathUnsupported('member of a primitive');
+          continue;
+        }
         const keys = plan(pathOf(item, input), name);
         for (const { key, twin, path } of keys) {
           const value = (item as Record<string, unknown>)[key];
