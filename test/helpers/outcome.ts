@@ -10,7 +10,7 @@ interface Issue {
 }
 
 /** Every expression of every issue in an OperationOutcome body. */
-export function expressions(body: { issue?: Issue[] } | undefined): string[] {
+export function expressions(body: { issue?: { expression?: string[] }[] } | undefined): string[] {
   return (body?.issue ?? []).flatMap((i) => i.expression ?? []);
 }
 

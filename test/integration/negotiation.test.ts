@@ -143,7 +143,7 @@ describe.each(backends())('negotiation and errors on $name', (backend) => {
     it('a path outside the FHIR base answers 404 with an OperationOutcome', async () => {
       const res = await fetch(`${server.url}/not-fhir/Patient`);
       expect(res.status).toBe(404);
-      expect((await res.json()).resourceType).toBe('OperationOutcome');
+      expect(((await res.json()) as { resourceType: string }).resourceType).toBe('OperationOutcome');
     });
 
     it('an invalid id answers 400', async () => {
