@@ -1,4 +1,5 @@
 // Environment variables -> one typed, validated configuration object.
+import type { ReferralPolicy } from './referrals/policy.js';
 
 export interface Config {
   /** TCP port; 0 picks a free one (tests). */
@@ -23,9 +24,19 @@ export interface Config {
   defaultCount: number;
   /** Load demo data on start-up (embedded quick start). */
   loadDemoData: boolean;
+  /** Development only: take the caller's organization from the X-Calaim-Organization header. */
+  devOrgHeader: boolean;
+  /** Referral workflow numbers: decision deadlines, holidays, presumptive authorization length. */
+  referrals: ReferralPolicy;
 }
 
 export class ConfigError extends Error {}
+
+function dates(env: NodeJS.ProcessEnv, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+  for (const d of list) if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) throw new ConfigError(`${name} must list dates as YYYY-MM-DD, got "${d}"`);
+  return list;
+}
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
   const raw = env[name];
@@ -73,5 +84,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultCount: Math.min(int(env, 'DEFAULT_COUNT', 50, 1), maxCount),
     // The embedded quick start comes with demo data; a PostgreSQL deployment does not unless asked.
     loadDemoData: bool(env, 'LOAD_DEMO_DATA', databaseUrl === undefined),
+    devOrgHeader: bool(env, 'DEV_ORG_HEADER', false),
+    referrals: {
+      routineBusinessDays: int(env, 'REFERRAL_ROUTINE_BUSINESS_DAYS', 5, 1),
+      expeditedHours: int(env, 'REFERRAL_EXPEDITED_HOURS', 72, 1),
+      holidays: dates(env, 'REFERRAL_HOLIDAYS'),
+      presumptiveDays: int(env, 'PRESUMPTIVE_AUTH_DAYS', 30, 0),
+    },
   };
 }

@@ -14,6 +14,8 @@ export interface RequestContext {
   caller: Caller;
   /** The clock; injectable so tests and batch jobs can pin time. */
   now: () => Date;
+  /** Set when a server-side workflow step (e.g. an authorization decision) writes on the caller's behalf, so write hooks can tell it from a client write. */
+  workflow?: string;
 }
 
 export function systemContext(requestId = 'system'): RequestContext {

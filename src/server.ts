@@ -13,6 +13,7 @@ import { migrate } from './storage/sql/migrate.js';
 import { SqlRepository } from './storage/sql-repository.js';
 import type { Repository } from './storage/repository.js';
 import { validationHook } from './validation/validate.js';
+import { referralTaskHook } from './referrals/task-hook.js';
 import { cacheVersionWriter } from './storage/cache-version.js';
 import { searchIndexWriter } from './search/index-writer.js';
 import { SearchParameterRegistry } from './search/parameters.js';
@@ -39,7 +40,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied, database: db.name }, 'migrations applied');
   const searchParameters = new SearchParameterRegistry();
-  const repo = new SqlRepository(db, { hooks: [validationHook(), searchParameterCheck], indexWriters: [searchIndexWriter(searchParameters), cacheVersionWriter] });
+  const repo = new SqlRepository(db, { hooks: [validationHook(), searchParameterCheck, referralTaskHook({ policy: config.referrals, parameters: searchParameters })], indexWriters: [searchIndexWriter(searchParameters), cacheVersionWriter] });
   if (config.loadDemoData) logger.info({ created: await loadDemoData(repo) }, 'demo data loaded');
   let shuttingDown = false;
   const search: SearchServices = { parameters: searchParameters, expand: noExpansion };

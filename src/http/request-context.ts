@@ -6,9 +6,16 @@ import type { Caller, RequestContext } from '../context.js';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Identity comes from configuration until SMART authentication replaces this one function. */
-export function callerFor(_req: Request, config: Config): Caller {
-  return { clientId: config.defaultClientId, organization: config.defaultOrganization, scopes: ['system/*.*'] };
+const DEV_ORGANIZATION = /^(Organization\/)?[A-Za-z0-9\-.]{1,64}$/;
+
+/**
+ * Identity comes from configuration until SMART authentication replaces this one function.
+ * DEV_ORG_HEADER=true (development only) lets X-Calaim-Organization name the caller's organization.
+ */
+export function callerFor(req: Request, config: Config): Caller {
+  const header = config.devOrgHeader ? req.get('x-calaim-organization')?.trim() : undefined;
+  const organization = header && DEV_ORGANIZATION.test(header) ? (header.startsWith('Organization/') ? header : `Organization/${header}`) : config.defaultOrganization;
+  return { clientId: config.defaultClientId, organization, scopes: ['system/*.*'] };
 }
 
 export function requestContext(config: Config) {

@@ -1,0 +1,49 @@
+// The referral Task write step: enforces the workflow on every write of a referral Task and records the notifications it owes.
+import type { Resource, Task } from '@medplum/fhirtypes';
+import { unprocessable } from '../fhir/errors.js';
+import type { SearchParameterRegistry } from '../search/parameters.js';
+import { noExpansion, type SearchServices } from '../search/service.js';
+import type { WriteHooks } from '../storage/repository.js';
+import { CHANGED_BY_EXTENSION } from './codes.js';
+import { buildNotification, notificationEvents } from './notifications.js';
+import type { ReferralPolicy } from './policy.js';
+import { callerOrganization } from './roles.js';
+import { isOutsideClosedLoop, isReferralTask, referralService } from './service.js';
+import { onCreate } from './task-create.js';
+import { onUpdate } from './task-update.js';
+import { REFERRAL_STATUSES } from './transitions.js';
+
+export interface ReferralHookOptions {
+  policy: ReferralPolicy;
+  parameters: SearchParameterRegistry;
+}
+
+/** Who made this version, kept on the version itself so Task/[id]/_history is the audit trail. */
+function stampChangedBy(task: Task, org: string, clientId: string): void {
+  const others = (task.extension ?? []).filter((e) => e.url !== CHANGED_BY_EXTENSION);
+  task.extension = [...others, { url: CHANGED_BY_EXTENSION, extension: [{ url: 'organization', valueReference: { reference: org } }, { url: 'client', valueString: clientId }] }];
+}
+
+export function referralTaskHook(options: ReferralHookOptions): WriteHooks {
+  const search: SearchServices = { parameters: options.parameters, expand: noExpansion };
+  return {
+    async beforeWrite(ctx, resource: Resource, previous, write) {
+      if (resource.resourceType !== 'Task') return;
+      const task = resource as Task;
+      const prev = previous?.resourceType === 'Task' ? (previous as Task) : undefined;
+      if (!isReferralTask(task) && !(prev && isReferralTask(prev))) return;
+      // Server-internal loads (demo data, migrations) run as the system with no organization.
+      if (ctx.caller.clientId === 'system' && !ctx.caller.organization) return;
+      const org = callerOrganization(ctx);
+      if (!REFERRAL_STATUSES.includes(task.status)) {
+        throw unprocessable(`Task.status ${task.status} is not a referral status (allowed: ${REFERRAL_STATUSES.join(', ')})`, 'Task.status');
+      }
+      const service = await referralService(write.repo, ctx, task);
+      if (prev) await onUpdate({ repo: write.repo, ctx, search, policy: options.policy, org, clientIfMatch: write.clientIfMatch }, prev, task, service);
+      else await onCreate(write.repo, ctx, org, task, service, options.policy);
+      stampChangedBy(task, org, ctx.caller.clientId);
+      if (isOutsideClosedLoop(service)) return;
+      for (const event of notificationEvents(task, prev)) await write.repo.create(ctx, buildNotification(event, task, service, ctx.now()));
+    },
+  };
+}
