@@ -1,7 +1,18 @@
 // Helpers shared by the search suites: seeding fixed-id data with PUT, and reading match ids out of searchset Bundles.
 import type { Resource } from '@medplum/fhirtypes';
 import { expect } from 'vitest';
-import type { FhirResult, TestServer } from './server.js';
+import type { Config } from '../../src/config.js';
+import type { Backend } from './backends.js';
+import { startTestServer, type FhirResult, type TestServer } from './server.js';
+
+/**
+ * A test server holding only what the suite writes: no demo data and no conformance content loaded at start-up,
+ * so that every expected result set is exact.
+ */
+export function startSearchServer(backend: Backend): Promise<TestServer> {
+  const overrides: Record<string, unknown> = { loadDemoData: false, loadContent: false };
+  return startTestServer(backend, overrides as Partial<Config>);
+}
 
 export interface SearchEntry {
   fullUrl?: string;

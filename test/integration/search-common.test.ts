@@ -4,8 +4,8 @@ import type { Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { expectOutcome } from '../helpers/outcome.js';
-import { searchIds, seed } from '../helpers/search.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { searchIds, seed, startSearchServer } from '../helpers/search.js';
+import type { TestServer } from '../helpers/server.js';
 
 const TAGS = 'urn:calaim:tags';
 const CONF = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
@@ -75,7 +75,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe.each(backends())('common parameters on $name', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer(backend);
+    server = await startSearchServer(backend);
     await seed(server, data);
   });
   afterAll(async () => {

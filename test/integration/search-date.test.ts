@@ -4,8 +4,8 @@ import type { Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { expectOutcome } from '../helpers/outcome.js';
-import { searchIds, seed } from '../helpers/search.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { searchIds, seed, startSearchServer } from '../helpers/search.js';
+import type { TestServer } from '../helpers/server.js';
 
 const enc = (period: Record<string, string> | undefined, id: string): Resource =>
   ({ resourceType: 'Encounter', id, status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, ...(period ? { period } : {}) }) as Resource;
@@ -123,7 +123,7 @@ const cases: [query: string, expected: string[]][] = [
 describe.each(backends())('date search on $name', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer(backend);
+    server = await startSearchServer(backend);
     await seed(server, data);
   });
   afterAll(async () => {

@@ -3,8 +3,8 @@ import type { Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { expectOutcome } from '../helpers/outcome.js';
-import { entries, linkPath, seed } from '../helpers/search.js';
-import { startTestServer, type FhirResult, type TestServer } from '../helpers/server.js';
+import { entries, linkPath, seed, startSearchServer } from '../helpers/search.js';
+import type { FhirResult, TestServer } from '../helpers/server.js';
 
 const person = (id: string, families: string[], birthDate?: string): Resource =>
   ({ resourceType: 'Patient', id, ...(families.length ? { name: families.map((family) => ({ family })) } : {}), ...(birthDate ? { birthDate } : {}) }) as Resource;
@@ -46,7 +46,7 @@ const pageIds = (res: FhirResult) => entries(res.body, 'match').map((e) => e.res
 describe.each(backends())('search paging and result parameters on $name', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer(backend);
+    server = await startSearchServer(backend);
     await seed(server, patients);
   });
   afterAll(async () => {

@@ -3,8 +3,8 @@ import type { Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { expectOutcome } from '../helpers/outcome.js';
-import { searchIds, seed } from '../helpers/search.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { searchIds, seed, startSearchServer } from '../helpers/search.js';
+import type { TestServer } from '../helpers/server.js';
 
 const V2 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
 const SCT = 'http://snomed.info/sct';
@@ -139,7 +139,7 @@ const cases: [query: string, expected: string[]][] = [
 describe.each(backends())('token search on $name', (backend) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer(backend);
+    server = await startSearchServer(backend);
     await seed(server, data);
   });
   afterAll(async () => {
