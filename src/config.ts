@@ -28,6 +28,14 @@ export interface Config {
   devOrgHeader: boolean;
   /** Referral workflow numbers: decision deadlines, holidays, presumptive authorization length. */
   referrals: ReferralPolicy;
+  /** Load the conformance content files (profiles/, valueSets/, bundles/) into storage on start-up. */
+  loadContent: boolean;
+  /** Directory holding the content directories; the project root by default. */
+  contentDir?: string;
+  /** Allow changing or deleting loaded conformance resources through the API (read-only otherwise: 403). */
+  contentWritable: boolean;
+  /** A meta.profile the server does not know: a warning, or a 422 when "reject". */
+  unknownProfile: 'warn' | 'reject';
 }
 
 export class ConfigError extends Error {}
@@ -63,6 +71,13 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
   const logLevel = env.LOG_LEVEL || 'info';
@@ -91,5 +106,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       holidays: dates(env, 'REFERRAL_HOLIDAYS'),
       presumptiveDays: int(env, 'PRESUMPTIVE_AUTH_DAYS', 30, 0),
     },
+    loadContent: bool(env, 'LOAD_CONTENT', true),
+    contentDir: env.CONTENT_DIR || undefined,
+    contentWritable: bool(env, 'CONTENT_WRITABLE', false),
+    unknownProfile: oneOf(env, 'UNKNOWN_PROFILE', ['warn', 'reject'] as const, 'warn'),
   };
 }

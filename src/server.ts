@@ -13,12 +13,16 @@ import { migrate } from './storage/sql/migrate.js';
 import { SqlRepository } from './storage/sql-repository.js';
 import type { Repository } from './storage/repository.js';
 import { validationHook } from './validation/validate.js';
+import { ProtectedRepository } from './content/protected-repository.js';
+import { startContent } from './content/startup.js';
+import { CONFORMANCE_TYPES, VersionedCache } from './content/versioned-cache.js';
+import { expandValueSetCodes } from './terminology/expand.js';
 import { referralTaskHook } from './referrals/task-hook.js';
 import { cacheVersionWriter } from './storage/cache-version.js';
 import { searchIndexWriter } from './search/index-writer.js';
 import { SearchParameterRegistry } from './search/parameters.js';
 import { searchParameterCheck } from './search/search-parameter-check.js';
-import { noExpansion, type SearchServices } from './search/service.js';
+import type { SearchServices } from './search/service.js';
 import { loadDemoData } from './demo/load-demo.js';
 
 export interface RunningServer {
@@ -40,11 +44,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied, database: db.name }, 'migrations applied');
   const searchParameters = new SearchParameterRegistry();
-  const repo = new SqlRepository(db, { hooks: [validationHook(), searchParameterCheck, referralTaskHook({ policy: config.referrals, parameters: searchParameters })], indexWriters: [searchIndexWriter(searchParameters), cacheVersionWriter] });
+  const conformanceCache = new VersionedCache(CONFORMANCE_TYPES);
+  const validation = validationHook({ cache: conformanceCache, unknownProfile: config.unknownProfile });
+  const repo = new SqlRepository(db, { hooks: [validation, searchParameterCheck, referralTaskHook({ policy: config.referrals, parameters: searchParameters })], indexWriters: [searchIndexWriter(searchParameters), cacheVersionWriter] });
+  const apiRepo = new ProtectedRepository(repo, await startContent(repo, config, logger), conformanceCache);
   if (config.loadDemoData) logger.info({ created: await loadDemoData(repo) }, 'demo data loaded');
   let shuttingDown = false;
-  const search: SearchServices = { parameters: searchParameters, expand: noExpansion };
-  const app = buildApp({ config, logger, db, repo, registry: buildRegistry(), search, isShuttingDown: () => shuttingDown });
+  const search: SearchServices = { parameters: searchParameters, expand: expandValueSetCodes };
+  const app = buildApp({ config, logger, db, repo: apiRepo, registry: buildRegistry(), search, isShuttingDown: () => shuttingDown });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.on('error', reject);

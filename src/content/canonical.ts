@@ -3,15 +3,19 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import type { Repository } from '../storage/repository.js';
 
-/** The current, non-deleted resource of `type` whose url (and version, if given) match; the latest written wins. */
+/**
+ * The current, non-deleted resource of `type` whose url (and version, if given) match; the latest written wins.
+ * Uses the search index of the core `url` parameter, which every canonical resource type has.
+ */
 export async function findStoredCanonical<T extends Resource>(repo: Repository, ctx: RequestContext, type: string, canonical: string): Promise<T | undefined> {
   const [url, version] = canonical.split('|');
   const rows = await repo.select<{ content: string }>(
     ctx,
-    `SELECT content::text AS content FROM resource
-      WHERE resource_type = $1 AND NOT deleted AND content->>'url' = $2 AND ($3::text IS NULL OR content->>'version' = $3)
-      ORDER BY last_updated DESC LIMIT 1`,
-    [type, url, version ?? null],
+    `SELECT r.content AS content FROM idx_uri u JOIN resource r ON r.resource_type = u.resource_type AND r.id = u.id
+      WHERE u.resource_type = $1 AND u.param = 'url' AND u.value = $2 AND NOT r.deleted
+      ORDER BY r.last_updated DESC`,
+    [type, url],
   );
-  return rows[0] ? (JSON.parse(rows[0].content) as T) : undefined;
+  const resources = rows.map((r) => JSON.parse(r.content) as T & { version?: string });
+  return version === undefined ? resources[0] : resources.find((r) => r.version === version);
 }

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 
 export const CONTENT_DIRS = ['profiles', 'valueSets', 'bundles'];
-/** Sample member bundles: examples for people and tests, not conformance content. */
-const SKIPPED = [join('bundles', 'examples')];
+/** Sample member bundles (examples/) and the quick-start demo population (demo/, loaded by src/demo): not conformance content. */
+const SKIPPED = [join('bundles', 'examples'), join('bundles', 'demo')];
 
 /** The repository root, where the content directories live by default. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));

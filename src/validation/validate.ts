@@ -1,6 +1,7 @@
 // The validation entry point shared by the write pipeline and $validate: the base specification, then claimed profiles.
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
+import { isContentLoad } from '../content/load.js';
 import { invalidResource } from '../fhir/errors.js';
 import type { Repository, WriteHooks } from '../storage/repository.js';
 import { validateBase } from './base-validator.js';
@@ -23,6 +24,7 @@ export async function validate(repo: Repository, ctx: RequestContext, resource: 
 export function validationHook(options: Omit<ProfileValidationOptions, 'profiles'> = {}): WriteHooks {
   return {
     async beforeWrite(ctx, resource, _previous, write) {
+      if (resource.resourceType === 'StructureDefinition' && isContentLoad(ctx)) return;
       const errors = (await validate(write.repo, ctx, resource, options)).filter(isError);
       if (errors.length > 0) throw invalidResource(errors);
     },

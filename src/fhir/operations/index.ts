@@ -1,5 +1,9 @@
 // Every $operation the server offers; the router and the CapabilityStatement read this list.
 import type { OperationRoute } from '../registry.js';
+import { codeSystemLookupOperation } from './codesystem-lookup.js';
+import { codeSystemValidateCodeOperation } from './codesystem-validate-code.js';
 import { validateOperation } from './validate.js';
+import { valueSetExpandOperation } from './valueset-expand.js';
+import { valueSetValidateCodeOperation } from './valueset-validate-code.js';
 
-export const allOperations: OperationRoute[] = [validateOperation];
+export const allOperations: OperationRoute[] = [validateOperation, valueSetExpandOperation, valueSetValidateCodeOperation, codeSystemLookupOperation, codeSystemValidateCodeOperation];
