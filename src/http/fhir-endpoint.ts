@@ -40,7 +40,8 @@ function parseBody(req: Request, contentType: string | undefined): unknown {
   const raw = Buffer.isBuffer(req.body) ? req.body : undefined;
   if (!raw || raw.length === 0) return undefined;
   const text = raw.toString('utf8');
-  if (contentType === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(text));
+  // Name/value pairs, not an object: a repeated name (AND in search) keeps every value.
+  if (contentType === 'application/x-www-form-urlencoded') return [...new URLSearchParams(text)];
   return parseClientJson(text, 'Resource');
 }
 
@@ -54,7 +55,7 @@ export function toFhirRequest(req: Request): FhirRequest {
   const query = queryOf(req.originalUrl);
   const body = hasBody ? parseBody(req, contentType) : undefined;
   if (contentType === 'application/x-www-form-urlencoded' && body) {
-    for (const [key, value] of Object.entries(body as Record<string, string>)) (query[key] ??= []).push(value);
+    for (const [key, value] of body as [string, string][]) (query[key] ??= []).push(value);
   }
   return {
     method: req.method as HttpMethod,

@@ -74,7 +74,8 @@ function coreParams(resourceType: string): Map<string, ParamDef> {
   if (!map) {
     loadDefinitions();
     map = new Map();
-    for (const sp of Object.values(getSearchParameters(resourceType) ?? {})) {
+    // A type with no parameters of its own (Binary) still has the Resource ones (_id, _lastUpdated, _tag...).
+    for (const sp of Object.values(getSearchParameters(resourceType) ?? getSearchParameters('Resource') ?? {})) {
       const def = toDef(resourceType, sp);
       if (def && def.code !== '_compartment') map.set(def.code, def);
     }
