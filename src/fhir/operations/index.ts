@@ -2,8 +2,10 @@
 import type { OperationRoute } from '../registry.js';
 import { codeSystemLookupOperation } from './codesystem-lookup.js';
 import { codeSystemValidateCodeOperation } from './codesystem-validate-code.js';
+import { authorizeOperation } from './authorize.js';
+import { clrReportOperation } from './clr-report.js';
 import { validateOperation } from './validate.js';
 import { valueSetExpandOperation } from './valueset-expand.js';
 import { valueSetValidateCodeOperation } from './valueset-validate-code.js';
 
-export const allOperations: OperationRoute[] = [validateOperation, valueSetExpandOperation, valueSetValidateCodeOperation, codeSystemLookupOperation, codeSystemValidateCodeOperation];
+export const allOperations: OperationRoute[] = [validateOperation, valueSetExpandOperation, valueSetValidateCodeOperation, codeSystemLookupOperation, codeSystemValidateCodeOperation, clrReportOperation, authorizeOperation];
