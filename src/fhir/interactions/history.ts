@@ -18,7 +18,8 @@ function entry(hc: HandlerContext, v: StoredVersion): BundleEntry {
 
 export const history: Handler = async (hc, request, params) => {
   const count = parseCount(firstParam(request, '_count'), hc.config);
-  const sinceRaw = firstParam(request, '_since');
+  // An unencoded "+" before the offset arrives as a space (…T00:00:00 02:00); read it as the "+" the client meant.
+  const sinceRaw = firstParam(request, '_since')?.replace(/ (\d{2}:\d{2})$/, '+$1');
   const since = parseInstant(sinceRaw, '_since');
   const cursor = firstParam(request, '_cursor');
   if (params.id !== undefined) {
