@@ -272,6 +272,18 @@ describe.each(backends())('history on $name', (backend) => {
       expect(res.status).toBe(200);
       expect(res.body.entry ?? []).toEqual([]);
     });
+
+    it('reads an unencoded "+" in the offset (decoded as a space) as "+"', async () => {
+      const created = await server.fhir('Patient', { body: patient('PlusOffset') });
+      const lastUpdated = new Date(created.body.meta.lastUpdated);
+      // The same instant written in +02:00, with the "+" left unencoded in the query string.
+      const local = new Date(lastUpdated.getTime() + 2 * 3_600_000).toISOString().replace(/\.\d+Z$/, '+02:00');
+      const res = await server.fhir(`Patient/${created.body.id}/_history?_since=${local}&_count=1`);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.total).toBe(1);
+      const ahead = new Date(lastUpdated.getTime() + 2 * 3_600_000 + 1000).toISOString().replace(/\.\d+Z$/, '+02:00');
+      expect((await server.fhir(`Patient/${created.body.id}/_history?_since=${ahead}`)).body.total).toBe(0);
+    });
   });
 
   describe('invalid parameters', () => {
