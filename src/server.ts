@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { loadDefinitions } from './fhir/definitions.js';
 import { buildRegistry } from './fhir/routes.js';
+import { drainOnClose } from './http/drain.js';
 import { createLogger } from './http/logger.js';
 import type { SqlDriver } from './storage/drivers/driver.js';
 import { openDatabase } from './storage/drivers/open.js';
@@ -57,6 +58,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     s.on('error', reject);
   });
   server.keepAliveTimeout = 65_000;
+  const drain = drainOnClose(server);
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}`;
@@ -64,12 +66,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const stop = () =>
     (stopping ??= (async () => {
       shuttingDown = true;
-      // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
-      await closed;
-      clearTimeout(timer);
+      await drain.close(SHUTDOWN_GRACE_MS);
       await db.close();
     })());
   return { url, baseUrl: `${config.baseUrl ?? url}/fhir`, port, db, repo, logger, stop };
