@@ -39,6 +39,11 @@ function atEntry(err: unknown, index: number): unknown {
   return new FhirError(err.status, outcome(issues));
 }
 
+/** A POST with If-None-Exist: whether it creates or matches, its id is only known once it has run. */
+function isConditionalCreate(request: FhirRequest): boolean {
+  return request.method === 'POST' && request.path.length === 1 && request.ifNoneExist !== undefined;
+}
+
 function identityOf(request: FhirRequest): string | undefined {
   return request.path.length >= 2 && request.method !== 'GET' && request.method !== 'HEAD' ? `${request.path[0]}/${request.path[1]}` : undefined;
 }
@@ -47,7 +52,10 @@ export async function processTransaction(hc: HandlerContext, bundle: Bundle, pre
   const entries: BundleEntry[] = bundle.entry ?? [];
   const requests = entries.map((entry, i) => ({ ...entryToRequest(entry, i, hc.baseUrl), prefer }));
   const fullUrls = new Map<string, string>();
+  // fullUrls of conditional creates, resolved to the created or matched resource while the transaction runs
+  const pending = new Map<string, string>();
   const seen = new Map<string, number>();
+  const fullUrlAt = new Map<string, number>();
   requests.forEach((request, i) => {
     const identity = identityOf(request);
     if (identity) {
@@ -55,22 +63,41 @@ export async function processTransaction(hc: HandlerContext, bundle: Bundle, pre
       seen.set(identity, i);
     }
     const fullUrl = entries[i].fullUrl;
+    // bdl-7: a fullUrl names one entry; two entries with the same one would make references to it ambiguous.
+    if (fullUrl !== undefined) {
+      if (fullUrlAt.has(fullUrl)) throw badRequest(`fullUrl ${fullUrl} appears in entries ${fullUrlAt.get(fullUrl)} and ${i}`, `Bundle.entry[${i}].fullUrl`);
+      fullUrlAt.set(fullUrl, i);
+    }
     if (request.method === 'POST' && request.path.length === 1 && request.ifNoneExist === undefined) {
       request.assignedId = randomUUID();
       if (fullUrl) fullUrls.set(fullUrl, `${request.path[0]}/${request.assignedId}`);
     } else if (fullUrl && request.method === 'PUT' && identity) fullUrls.set(fullUrl, identity);
+    else if (fullUrl && isConditionalCreate(request)) pending.set(fullUrl, `${request.path[0]}/pending`);
   });
   for (const [i, request] of requests.entries()) {
     if (request.body && request.method !== 'PATCH') {
       request.body = rewriteReferences(request.body as Resource, fullUrls);
-      assertNoPlaceholders(request.body, `Bundle.entry[${i}].resource`);
+      // References to conditional creates are rewritten once those have run; everything else must resolve now.
+      assertNoPlaceholders(rewriteReferences(request.body, pending), `Bundle.entry[${i}].resource`);
     }
   }
+  // Conditional creates run first among the POSTs (after the DELETEs), so the other entries can use their ids.
+  const rank = (i: number) => (requests[i].method === 'DELETE' ? 0 : isConditionalCreate(requests[i]) ? 1 : 2);
+  const order = processingOrder(requests).sort((a, b) => rank(a) - rank(b));
+  const resolved = new Map<string, string>();
   const results: BundleEntry[] = await hc.repo.transaction(hc.ctx, async (txRepo) => {
     const out: BundleEntry[] = new Array(entries.length);
-    for (const index of processingOrder(requests)) {
+    for (const index of order) {
+      const request = requests[index];
       try {
-        out[index] = responseEntry(await hc.dispatch(requests[index], txRepo), hc.baseUrl, prefer);
+        if (pending.size > 0 && request.body && request.method !== 'PATCH') {
+          request.body = rewriteReferences(request.body as Resource, resolved);
+          assertNoPlaceholders(request.body, `Bundle.entry[${index}].resource`);
+        }
+        const response = await hc.dispatch(request, txRepo);
+        const fullUrl = entries[index].fullUrl;
+        if (fullUrl && pending.has(fullUrl) && response.resource?.id) resolved.set(fullUrl, `${response.resource.resourceType}/${response.resource.id}`);
+        out[index] = responseEntry(response, hc.baseUrl, prefer);
       } catch (err) {
         throw atEntry(err, index);
       }
