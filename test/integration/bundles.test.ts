@@ -268,6 +268,20 @@ describe.each(backends())('bundles on $name', (backend) => {
       expect((await server.fhir(`Patient/${id}`)).body).toEqual(existing.body);
     });
 
+    it('rejects two entries with the same fullUrl with 400 (bdl-7)', async () => {
+      const before = await newestVersion();
+      const shared = urn();
+      const res = await post(
+        bundle('transaction', [
+          { fullUrl: shared, resource: patient('First'), request: { method: 'POST', url: 'Patient' } },
+          { fullUrl: shared, resource: patient('Second'), request: { method: 'POST', url: 'Patient' } },
+          { resource: observation(shared), request: { method: 'POST', url: 'Observation' } },
+        ]),
+      );
+      expectOutcome(res, 400, 'Bundle.entry[1].fullUrl');
+      expect(await newestVersion()).toBe(before);
+    });
+
     it('applies PATCH entries carried as a Binary with a base64 JSON Patch', async () => {
       const target = await server.fhir('Patient', { body: patient('BinaryPatch') });
       const res = await post(
