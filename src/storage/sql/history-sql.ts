@@ -5,6 +5,8 @@ import { rowToVersion } from './resource-sql.js';
 
 type HistoryRow = Parameters<typeof rowToVersion>[0] & { seq: string };
 
+const MAX_BIGINT = 2n ** 63n - 1n;
+
 export function encodeCursor(seq: string): string {
   return Buffer.from(`h:${seq}`).toString('base64url');
 }
@@ -13,7 +15,8 @@ export function encodeCursor(seq: string): string {
 export function decodeCursor(cursor: string): string | undefined {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const match = /^h:(\d{1,19})$/.exec(text);
-  return match ? match[1] : undefined;
+  // seq is a bigint: a larger number is not one of ours (and PostgreSQL would fail the cast with a 500).
+  return match && BigInt(match[1]) <= MAX_BIGINT ? match[1] : undefined;
 }
 
 export async function selectHistory(db: SqlExecutor, query: HistoryQuery, seqBefore: string | undefined): Promise<HistoryPage> {
