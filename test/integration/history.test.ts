@@ -296,6 +296,7 @@ describe.each(backends())('history on $name', (backend) => {
       ['_count that is fractional', 'Patient/_history?_count=2.5', '_count'],
       ['_cursor that is not ours', 'Patient/_history?_cursor=garbage', '_cursor'],
       ['_cursor that decodes to something else', `_history?_cursor=${Buffer.from('x:12').toString('base64url')}`, '_cursor'],
+      ['_cursor beyond the sequence range', `_history?_cursor=${Buffer.from('h:9999999999999999999').toString('base64url')}`, '_cursor'],
     ])('%s answers 400 naming the parameter', async (_name, path, expression) => {
       expectOutcome(await server.fhir(path), 400, expression);
     });
