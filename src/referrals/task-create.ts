@@ -2,7 +2,8 @@
 import type { Task } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import type { Repository } from '../storage/repository.js';
-import { BUSINESS_STATUS_SYSTEM, codeIn, PLAN_EXTENSION } from './codes.js';
+import { BUSINESS_STATUS_SYSTEM, codeIn, PLAN_EXTENSION, WORKFLOW_SYSTEM } from './codes.js';
+import { eligibilityOutputs } from './eligibility.js';
 import { withBusinessStatus } from './dhcs-status.js';
 import { decisionDeadline } from './deadlines.js';
 import { forbidden, transitionConflict } from './errors.js';
@@ -51,4 +52,9 @@ export async function onCreate(repo: Repository, ctx: RequestContext, org: strin
     detail = 'authorized-presumptive';
   }
   task.businessStatus = withBusinessStatus(task, detail);
+  if (!retrospective) {
+    const own = (task.output ?? []).filter((o) => !o.type?.coding?.some((c) => c.system === WORKFLOW_SYSTEM));
+    const evaluated = await eligibilityOutputs(repo, ctx, task, service);
+    if (own.length + evaluated.length) task.output = [...own, ...evaluated];
+  }
 }

@@ -7,6 +7,7 @@ import type { WriteHooks } from '../storage/repository.js';
 import { CHANGED_BY_EXTENSION } from './codes.js';
 import { buildNotification, notificationEvents } from './notifications.js';
 import type { ReferralPolicy } from './policy.js';
+import { organizationOf } from './references.js';
 import { callerOrganization } from './roles.js';
 import { isOutsideClosedLoop, isReferralTask, referralService } from './service.js';
 import { onCreate } from './task-create.js';
@@ -32,9 +33,10 @@ export function referralTaskHook(options: ReferralHookOptions): WriteHooks {
       const task = resource as Task;
       const prev = previous?.resourceType === 'Task' ? (previous as Task) : undefined;
       if (!isReferralTask(task) && !(prev && isReferralTask(prev))) return;
-      // Server-internal loads (demo data, migrations) run as the system with no organization.
-      if (ctx.caller.clientId === 'system' && !ctx.caller.organization) return;
-      const org = callerOrganization(ctx);
+      // Server-internal loads (demo data) run as the system with no organization: a new Task gets the server-kept elements as if its requester wrote it.
+      const system = ctx.caller.clientId === 'system' && !ctx.caller.organization;
+      if (system && prev) return;
+      const org = system ? ((await organizationOf(write.repo, ctx, task.requester)) ?? 'Organization/unknown') : callerOrganization(ctx);
       if (!REFERRAL_STATUSES.includes(task.status)) {
         throw unprocessable(`Task.status ${task.status} is not a referral status (allowed: ${REFERRAL_STATUSES.join(', ')})`, 'Task.status');
       }

@@ -1,0 +1,55 @@
+// Eligibility evidence for the plan's reviewer: the eligibility engine run over what the server stores for the member, as Task.output.
+import type { Task, TaskOutput } from '@medplum/fhirtypes';
+import type { RequestContext } from '../context.js';
+import { CS_SYSTEM, POF_SYSTEM, EXCLUDED_PROGRAM_SYSTEM } from '../eligibility/codes.js';
+import { evaluateEntries } from '../eligibility/evaluate.js';
+import type { RuleSet } from '../eligibility/definitions.js';
+import { packagedRuleSet } from '../eligibility/packaged-rules.js';
+import { patientCompartment } from '../search/compartment.js';
+import type { Repository } from '../storage/repository.js';
+import { pacificDate } from './deadlines.js';
+import { JI_REENTRY_FLAG, REFERRAL_FLAG_SYSTEM, WORKFLOW_SYSTEM } from './codes.js';
+import { refId } from './references.js';
+import type { ReferralService } from './service.js';
+
+let rules: RuleSet | undefined;
+
+const type = (code: string) => ({ coding: [{ system: WORKFLOW_SYSTEM, code }] });
+
+function isJiReentry(task: Task): boolean {
+  return !!task.meta?.tag?.some((t) => t.system === REFERRAL_FLAG_SYSTEM && t.code === JI_REENTRY_FLAG);
+}
+
+/**
+ * Outputs: eligibility-as-of, ecm-eligible, each population-of-focus met, each ecm-exclusion, the requested CS's status, and the evidence.
+ * Never a denial: the plan's reviewer decides. A failure is recorded as an output, not a refused referral.
+ */
+export async function eligibilityOutputs(repo: Repository, ctx: RequestContext, task: Task, service: ReferralService): Promise<TaskOutput[]> {
+  if (isJiReentry(task)) return [{ type: type('eligibility-not-redetermined'), valueString: 'JI reentry pre-release care management warm handoff: ECM without a new eligibility determination' }];
+  const patientId = refId(task.for?.reference, 'Patient');
+  if (!patientId) return [];
+  const resources = await patientCompartment(repo, ctx, patientId);
+  if (resources.length === 0) return [{ type: type('eligibility-error'), valueString: `Patient/${patientId} is not stored on this server; no eligibility evaluation` }];
+  const asOf = pacificDate(ctx.now());
+  let result;
+  try {
+    rules ??= packagedRuleSet();
+    result = evaluateEntries(rules, resources.map((resource) => ({ resource })), asOf);
+  } catch (err) {
+    return [{ type: type('eligibility-error'), valueString: `Eligibility could not be evaluated: ${(err as Error).message}` }];
+  }
+  const outputs: TaskOutput[] = [{ type: type('eligibility-as-of'), valueDate: result.asOf }, { type: type('ecm-eligible'), valueBoolean: result.eligible }];
+  const evidence = new Set<string>();
+  for (const p of result.populations.filter((x) => x.met)) {
+    outputs.push({ type: type('population-of-focus-met'), valueCodeableConcept: { coding: [{ system: POF_SYSTEM, code: p.code }] } });
+    for (const e of p.evidence) if (e.reference) evidence.add(e.reference);
+  }
+  for (const x of result.exclusions) outputs.push({ type: type('ecm-exclusion'), valueCodeableConcept: { coding: [{ system: EXCLUDED_PROGRAM_SYSTEM, code: x.code }] } });
+  const cs = service.program === 'community-supports' ? result.supports.find((s) => s.code === service.code) : undefined;
+  if (cs) {
+    outputs.push({ type: type('community-support-status'), valueCodeableConcept: { coding: [{ system: CS_SYSTEM, code: cs.code }], text: cs.status } });
+    for (const e of cs.evidence) if (e.reference) evidence.add(e.reference);
+  }
+  for (const reference of evidence) outputs.push({ type: type('eligibility-evidence'), valueReference: { reference } });
+  return outputs;
+}
