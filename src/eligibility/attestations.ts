@@ -5,11 +5,37 @@ import { observationDate } from './resource-dates.js';
 
 const FINAL = new Set(['final', 'amended', 'corrected']);
 
-function isAttestation(resource: Resource, system: string, code: string): resource is Observation {
-  if (resource.resourceType !== 'Observation') return false;
-  const o = resource as Observation;
-  if (!FINAL.has(o.status as string) || typeof o.valueBoolean !== 'boolean') return false;
-  return Array.isArray(o.code?.coding) && o.code.coding.some((c) => c?.system === system && c?.code === code);
+interface Dated {
+  /** The last day the effective date covers (a partial date counts as its last day when ordering). */
+  hi: Day;
+  observation: Observation;
+}
+
+/** Attestations grouped by "system|code", built once per collection of resources (rules ask for many codes). */
+const indexes = new WeakMap<readonly Resource[], Map<string, Dated[]>>();
+
+function index(resources: readonly Resource[]): Map<string, Dated[]> {
+  let byCode = indexes.get(resources);
+  if (byCode) return byCode;
+  byCode = new Map();
+  for (const resource of resources) {
+    if (typeof resource !== 'object' || resource === null || resource.resourceType !== 'Observation') continue;
+    const o = resource as Observation;
+    if (!FINAL.has(o.status as string) || typeof o.valueBoolean !== 'boolean' || !Array.isArray(o.code?.coding)) continue;
+    const range = dayRange(observationDate(o));
+    if (!range) continue;
+    const seen = new Set<string>();
+    for (const c of o.code.coding) {
+      const key = `${c?.system}|${c?.code}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      let list = byCode.get(key);
+      if (!list) byCode.set(key, (list = []));
+      list.push({ hi: range.hi, observation: o });
+    }
+  }
+  indexes.set(resources, byCode);
+  return byCode;
 }
 
 /**
@@ -18,16 +44,16 @@ function isAttestation(resource: Resource, system: string, code: string): resour
  * latest `false` ones or, when there is none, the latest `true` ones.
  */
 export function decidingAttestations(resources: readonly Resource[], system: string, code: string, asOf: Day): Observation[] {
+  const candidates = index(resources).get(`${system}|${code}`);
+  if (!candidates) return [];
   let latest = Number.NEGATIVE_INFINITY;
   let deciding: Observation[] = [];
-  for (const resource of resources) {
-    if (!isAttestation(resource, system, code)) continue;
-    const range = dayRange(observationDate(resource));
-    if (!range || range.hi > asOf) continue;
-    if (range.hi > latest) {
-      latest = range.hi;
-      deciding = [resource];
-    } else if (range.hi === latest) deciding.push(resource);
+  for (const { hi, observation } of candidates) {
+    if (hi > asOf) continue;
+    if (hi > latest) {
+      latest = hi;
+      deciding = [observation];
+    } else if (hi === latest) deciding.push(observation);
   }
   const negative = deciding.filter((o) => o.valueBoolean === false);
   return negative.length ? negative : deciding;

@@ -33,12 +33,12 @@ export interface EvaluateOptions {
 }
 
 function evidenceOf(member: MemberData, found: Set<Resource>): EvidenceRef[] {
-  const last = Number.MAX_SAFE_INTEGER;
   return [...found]
-    .sort((a, b) => (member.position.get(a) ?? last) - (member.position.get(b) ?? last))
-    .map((r) => {
+    .map((r) => ({ r, at: member.position(r) }))
+    .sort((a, b) => a.at - b.at)
+    .map(({ r }) => {
       const reference = member.referenceTo(r);
-      return reference ? { reference } : { display: `${r.resourceType} without id or fullUrl (entry ${(member.position.get(r) ?? -1) + 1})` };
+      return reference ? { reference } : { display: `${r.resourceType} with neither id nor fullUrl` };
     });
 }
 
@@ -84,8 +84,7 @@ export function evaluateMember(rules: RuleSet, member: MemberData, asOf: DateVal
       if (met[i]) p.rule.evidence(scope, mode, found[i]);
     });
   }
-  delete vars.adult;
-  delete vars.child;
+  // %adult and %child stay behind: CS rules cannot name them (they are checked when the definitions load).
   env.ages = ages;
   env.column = undefined;
   const populations = rules.populations.map((p, i) => ({ code: p.code, group: p.group, met: met[i], evidence: met[i] ? evidenceOf(member, found[i]) : [] }));

@@ -2,7 +2,7 @@
 
 /** "Z59.01" and "z5901 " both become "Z5901". */
 export function normalizeIcd(code: string): string {
-  return code.replace(/[.\s]/g, '').toUpperCase();
+  return /^[0-9A-Z]*$/.test(code) ? code : code.replace(/[.\s]/g, '').toUpperCase();
 }
 
 export type IcdMatcher = (normalizedCode: string) => boolean;
@@ -36,15 +36,19 @@ export function icdPattern(pattern: string): IcdMatcher {
 }
 
 const matchers = new Map<string, IcdMatcher>();
+const byList = new WeakMap<readonly string[], IcdMatcher>();
 
-/** A matcher for a list of patterns (cached: rules reuse the same lists for every member). */
+/** A matcher for a list of patterns (cached: rules pass the same lists for every member). */
 export function icdMatcher(patterns: readonly string[]): IcdMatcher {
+  let matcher = byList.get(patterns);
+  if (matcher) return matcher;
   const key = patterns.join('\u0000');
-  let matcher = matchers.get(key);
+  matcher = matchers.get(key);
   if (!matcher) {
     const parts = patterns.map(icdPattern);
-    matcher = (code) => parts.some((p) => p(code));
+    matcher = parts.length === 1 ? parts[0] : (code) => parts.some((p) => p(code));
     matchers.set(key, matcher);
   }
+  byList.set(patterns, matcher);
   return matcher;
 }

@@ -2,15 +2,15 @@
 import type { Patient, Reference, Resource } from '@medplum/fhirtypes';
 import { dayRange, type Day } from './calendar.js';
 import { conditionDate } from './resource-dates.js';
-import { indexEntries, resolveIn, type MemberEntry } from './references.js';
+import { ReferenceIndex, type MemberEntry } from './references.js';
 
 export interface MemberData {
   patient: Patient;
   /** The resources that count as the member's, in input order (the Patient included). */
   resources: Resource[];
   byType: Map<string, Resource[]>;
-  /** Input position of each counted resource: evidence is listed in this order. */
-  position: Map<Resource, number>;
+  /** Order of a counted resource in the input (evidence is listed in this order). */
+  position: (resource: Resource) => number;
   /** Resolves a reference to one of the member's counted resources (anything else resolves to nothing). */
   resolve: (reference: unknown) => Resource | undefined;
   /** How evidence points at a resource: "Type/id", else the entry's fullUrl. */
@@ -75,31 +75,33 @@ function subjectOf(resource: Resource): Reference | undefined {
 
 export function memberData(entries: readonly MemberEntry[], asOf: Day): MemberData {
   const patient = singlePatient(entries);
-  const index = indexEntries(entries);
+  const index = new ReferenceIndex(entries);
   const resources: Resource[] = [];
-  const position = new Map<Resource, number>();
   const byType = new Map<string, Resource[]>();
-  const fullUrls = new Map<Resource, string>();
-  entries.forEach(({ fullUrl, resource }, i) => {
-    if (fullUrl) fullUrls.set(resource, fullUrl);
-    const mine = resource === patient || resolveIn(index, subjectOf(resource)?.reference) === patient;
-    if (!mine || position.has(resource) || !counts(resource, asOf)) return;
-    resources.push(resource);
-    position.set(resource, i);
+  // No Maps or Sets keyed by resource objects here: hashing thousands of objects per member is what made this slow.
+  for (const { resource } of entries) {
+    const mine = resource === patient || index.resolvesTo(subjectOf(resource)?.reference, patient);
+    if (!mine || !counts(resource, asOf)) continue;
     let list = byType.get(resource.resourceType);
     if (!list) byType.set(resource.resourceType, (list = []));
+    else if (list.includes(resource)) continue;
     list.push(resource);
-  });
+    resources.push(resource);
+  }
+  const position = (resource: Resource) => {
+    const i = resources.indexOf(resource);
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
   return {
     patient,
     resources,
     byType,
     position,
     resolve: (reference) => {
-      const found = resolveIn(index, reference);
-      return found && position.has(found) ? found : undefined;
+      const found = index.resolve(reference);
+      return found && byType.get(found.resourceType)?.includes(found) ? found : undefined;
     },
-    referenceTo: (resource) => (typeof resource.id === 'string' ? `${resource.resourceType}/${resource.id}` : fullUrls.get(resource)),
+    referenceTo: (resource) => (typeof resource.id === 'string' ? `${resource.resourceType}/${resource.id}` : entries.find((e) => e.resource === resource)?.fullUrl),
   };
 }
 

@@ -6,11 +6,6 @@ export interface MemberEntry {
   resource: Resource;
 }
 
-export interface ReferenceIndex {
-  byFullUrl: Map<string, Resource>;
-  byTypeId: Map<string, Resource>;
-}
-
 const TYPE_ID = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]*)?$/;
 
 /** "Condition/1", "https://x/fhir/Condition/1/_history/2" -> "Condition/1"; undefined for urn:uuid:, #contained and the like. */
@@ -19,24 +14,44 @@ export function typeIdOf(reference: string): string | undefined {
   return match ? `${match[1]}/${match[2]}` : undefined;
 }
 
-/** The first entry wins when a fullUrl or a Type/id occurs twice. */
-export function indexEntries(entries: readonly MemberEntry[]): ReferenceIndex {
-  const byFullUrl = new Map<string, Resource>();
-  const byTypeId = new Map<string, Resource>();
-  for (const { fullUrl, resource } of entries) {
-    if (fullUrl && !byFullUrl.has(fullUrl)) byFullUrl.set(fullUrl, resource);
-    if (typeof resource.id === 'string') {
-      const key = `${resource.resourceType}/${resource.id}`;
-      if (!byTypeId.has(key)) byTypeId.set(key, resource);
-    }
-  }
-  return { byFullUrl, byTypeId };
-}
+/** Resolves references among some entries; the first entry wins when a fullUrl or a Type/id occurs twice. */
+export class ReferenceIndex {
+  private readonly byFullUrl = new Map<string, Resource>();
+  private byTypeId?: Map<string, Resource>;
 
-export function resolveIn(index: ReferenceIndex, reference: unknown): Resource | undefined {
-  if (typeof reference !== 'string' || reference === '') return undefined;
-  const exact = index.byFullUrl.get(reference);
-  if (exact) return exact;
-  const key = typeIdOf(reference);
-  return key ? index.byTypeId.get(key) : undefined;
+  constructor(private readonly entries: readonly MemberEntry[]) {
+    for (const { fullUrl, resource } of entries) if (fullUrl && !this.byFullUrl.has(fullUrl)) this.byFullUrl.set(fullUrl, resource);
+  }
+
+  /** Built on first use: most members never resolve anything but their subject. */
+  private typeIds(): Map<string, Resource> {
+    if (!this.byTypeId) {
+      this.byTypeId = new Map();
+      for (const { resource } of this.entries) {
+        if (typeof resource.id !== 'string') continue;
+        const key = `${resource.resourceType}/${resource.id}`;
+        if (!this.byTypeId.has(key)) this.byTypeId.set(key, resource);
+      }
+    }
+    return this.byTypeId;
+  }
+
+  resolve(reference: unknown): Resource | undefined {
+    if (typeof reference !== 'string' || reference === '') return undefined;
+    const exact = this.byFullUrl.get(reference) ?? this.typeIds().get(reference);
+    if (exact) return exact;
+    const key = typeIdOf(reference);
+    return key ? this.typeIds().get(key) : undefined;
+  }
+
+  /** Whether a reference resolves to this Patient, without building the Type/id index (the one question asked of every resource). */
+  resolvesTo(reference: unknown, patient: Resource): boolean {
+    if (typeof reference !== 'string' || reference === '') return false;
+    const byUrl = this.byFullUrl.get(reference);
+    if (byUrl) return byUrl === patient;
+    // Only one Patient is allowed, so "Patient/<its id>" can only resolve to it.
+    const own = `Patient/${patient.id}`;
+    if (typeof patient.id !== 'string' || reference === own) return reference === own;
+    return typeIdOf(reference) === own;
+  }
 }

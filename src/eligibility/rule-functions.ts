@@ -4,7 +4,7 @@ import { possibleAges, restrictToColumn, type AgeRange, type Column } from './ag
 import { decidingAttestations } from './attestations.js';
 import { dayRange, minusMonths, parseFullDate, type Day } from './calendar.js';
 import { ATTESTATION_SYSTEM, ICD10CM_SYSTEM } from './codes.js';
-import { dateText } from './date-value.js';
+import { DateValue, dateText } from './date-value.js';
 import { icdMatcher, normalizeIcd } from './icd.js';
 import type { MemberData } from './member.js';
 import { abatementDate, eventDate } from './resource-dates.js';
@@ -36,36 +36,53 @@ function isResource(value: unknown): value is Resource {
   return typeof value === 'object' && value !== null && typeof (value as Loose).resourceType === 'string';
 }
 
-/** Every coding of the input CodeableConcepts (or the input Codings themselves). */
-function codings(input: readonly unknown[]): Loose[] {
-  const out: Loose[] = [];
+function icd(_env: FunctionEnv, input: readonly unknown[], patterns: readonly unknown[]): unknown[] {
+  const matches = icdMatcher(patterns as string[]);
   for (const item of input) {
     if (typeof item !== 'object' || item === null) continue;
     const coding = (item as Loose).coding;
-    if (Array.isArray(coding)) for (const c of coding) if (typeof c === 'object' && c !== null) out.push(c as Loose);
-    if ('system' in item || 'code' in item) out.push(item as Loose);
+    if (Array.isArray(coding)) {
+      for (const c of coding) if (isIcd(c) && matches(normalizeIcd(c.code))) return TRUE;
+    }
+    if (isIcd(item) && matches(normalizeIcd(item.code))) return TRUE;
   }
-  return out;
+  return FALSE;
 }
 
-function icd(_env: FunctionEnv, input: readonly unknown[], patterns: readonly unknown[]): unknown[] {
-  const matches = icdMatcher(patterns as string[]);
-  return [codings(input).some((c) => c.system === ICD10CM_SYSTEM && typeof c.code === 'string' && matches(normalizeIcd(c.code)))];
+function isIcd(c: unknown): c is { code: string } {
+  return typeof c === 'object' && c !== null && (c as Loose).system === ICD10CM_SYSTEM && typeof (c as Loose).code === 'string';
 }
 
-/** A date test holds when the input is not empty and, for every item, for every day the item covers. */
-function dateTest(input: readonly unknown[], test: (lo: Day, hi: Day) => boolean): unknown[] {
-  if (input.length === 0) return [false];
-  return [
-    input.every((item) => {
-      const text = dateText(item);
-      const range = text === undefined ? undefined : dayRange(text);
-      return range !== undefined && test(range.lo, range.hi);
-    }),
-  ];
+/** A date test holds when the input is not empty and, for every item, for every day the item covers: lo >= from and hi <= to. */
+function dateTest(input: readonly unknown[], from: number, to: number): unknown[] {
+  if (input.length === 0) return FALSE;
+  for (const item of input) {
+    const text = typeof item === 'string' ? item : dateText(item);
+    const range = text === undefined ? undefined : dayRange(text);
+    if (range === undefined || range.lo < from || range.hi > to) return FALSE;
+  }
+  return TRUE;
 }
+
+const windowStarts = new Map<number, Day>();
+/** asOf - n months, cached (rules ask it for every item of a collection). */
+function monthsBefore(asOf: Day, n: number): Day {
+  const key = asOf * 1024 + n;
+  let day = windowStarts.get(key);
+  if (day === undefined) {
+    if (windowStarts.size > 10_000) windowStarts.clear();
+    windowStarts.set(key, (day = minusMonths(asOf, n)));
+  }
+  return day;
+}
+
+const TRUE: unknown[] = Object.freeze([true]) as unknown as unknown[];
+const FALSE: unknown[] = Object.freeze([false]) as unknown as unknown[];
+const NEVER = Number.NEGATIVE_INFINITY;
+const EVER = Number.POSITIVE_INFINITY;
 
 function dayArg(value: unknown, fn: string): Day {
+  if (value instanceof DateValue) return value.day;
   const day = parseFullDate(dateText(value));
   if (day === undefined) throw new Error(`${fn}() needs a full date argument (YYYY-MM-DD), got ${String(value)}`);
   return day;
@@ -73,7 +90,7 @@ function dayArg(value: unknown, fn: string): Day {
 
 function attested(env: FunctionEnv, input: readonly unknown[], args: readonly unknown[], onlyTrue: boolean): unknown[] {
   const [system, code] = args.length === 1 ? [ATTESTATION_SYSTEM, args[0]] : args;
-  const deciding = decidingAttestations(input.filter(isResource), system as string, code as string, env.asOf);
+  const deciding = decidingAttestations(input as readonly Resource[], system as string, code as string, env.asOf);
   return onlyTrue ? deciding.filter((o) => o.valueBoolean === true) : deciding;
 }
 
@@ -84,13 +101,12 @@ function agesOf(env: FunctionEnv, patient: unknown): AgeRange | undefined {
 }
 
 function ageTest(env: FunctionEnv, input: readonly unknown[], test: (ages: AgeRange) => boolean): unknown[] {
-  if (input.length === 0) return [false];
-  return [
-    input.every((p) => {
-      const ages = agesOf(env, p);
-      return ages !== undefined && test(ages);
-    }),
-  ];
+  if (input.length === 0) return FALSE;
+  for (const p of input) {
+    const ages = agesOf(env, p);
+    if (ages === undefined || !test(ages)) return FALSE;
+  }
+  return TRUE;
 }
 
 function countDates(input: readonly unknown[]): unknown[] {
@@ -124,17 +140,17 @@ export const RULE_FUNCTIONS: RuleFunction[] = [
     name: 'withinMonths',
     arities: [['integer']],
     returns: 'boolean',
-    impl: (env, input, [n]) => dateTest(input, (lo, hi) => lo >= minusMonths(env.asOf, n as number) && hi <= env.asOf),
+    impl: (env, input, [n]) => dateTest(input, monthsBefore(env.asOf, n as number), env.asOf),
   },
   {
     name: 'withinDays',
     arities: [['integer']],
     returns: 'boolean',
-    impl: (env, input, [n]) => dateTest(input, (lo, hi) => lo >= env.asOf - (n as number) && hi <= env.asOf),
+    impl: (env, input, [n]) => dateTest(input, env.asOf - (n as number), env.asOf),
   },
-  { name: 'onOrBefore', arities: [['date']], returns: 'boolean', impl: (_e, input, [d]) => dateTest(input, (_lo, hi) => hi <= dayArg(d, 'onOrBefore')) },
-  { name: 'onOrAfter', arities: [['date']], returns: 'boolean', impl: (_e, input, [d]) => dateTest(input, (lo) => lo >= dayArg(d, 'onOrAfter')) },
-  { name: 'after', arities: [['date']], returns: 'boolean', impl: (_e, input, [d]) => dateTest(input, (lo) => lo > dayArg(d, 'after')) },
+  { name: 'onOrBefore', arities: [['date']], returns: 'boolean', impl: (_e, input, [d]) => dateTest(input, NEVER, dayArg(d, 'onOrBefore')) },
+  { name: 'onOrAfter', arities: [['date']], returns: 'boolean', impl: (_e, input, [d]) => dateTest(input, dayArg(d, 'onOrAfter'), EVER) },
+  { name: 'after', arities: [['date']], returns: 'boolean', impl: (_e, input, [d]) => dateTest(input, dayArg(d, 'after') + 1, EVER) },
   { name: 'countDates', arities: [[]], returns: 'integer', impl: (_e, input) => countDates(input) },
   { name: 'attested', arities: [['string'], ['string', 'string']], returns: 'resource', impl: (env, input, args) => attested(env, input, args, true) },
   { name: 'latestAttestation', arities: [['string'], ['string', 'string']], returns: 'resource', impl: (env, input, args) => attested(env, input, args, false) },

@@ -2,7 +2,7 @@
 import { isKnownResourceType } from './resource-types.js';
 import { extensionsOf } from './navigate.js';
 import { distinct } from './operators.js';
-import { BOOLEAN, FastPathUnsupported, INTEGER, isResource, merge, NotCompilable, toBoolean3, type Coll, type Compiled, type Fn, type Static } from './runtime.js';
+import { bool, BOOLEAN, EMPTY, FastPathUnsupported, INTEGER, isResource, merge, NotCompilable, toBoolean3, type Coll, type Compiled, type Fn, type Static } from './runtime.js';
 
 /** How a function's parameters are compiled: criteria run per item ($this), values run on the function's input. */
 export interface ParamCompiler {
@@ -26,10 +26,15 @@ function criteria(name: string, p: ParamCompiler, st: Static): Compiled {
 }
 
 function filter(input: Compiled, c: Compiled): Fn {
+  // One buffer for the item under test: the criteria's result is read at once and nothing keeps the buffer.
+  const one: Coll = [undefined];
   return (s, coll) => {
     const items = input.fn(s, coll);
     const out: Coll = [];
-    for (const item of items) if (c.fn(s, [item])[0] === true) out.push(item);
+    for (const item of items) {
+      one[0] = item;
+      if (c.fn(s, one)[0] === true) out.push(item);
+    }
     return out;
   };
 }
@@ -58,8 +63,8 @@ function stringTest(name: string, test: (s: string, arg: string) => boolean): Bu
         const items = input.fn(s, coll);
         const str = singleString(items, name);
         const a = arg.fn(s, items);
-        if (str === undefined || a.length === 0) return [];
-        return [test(str, a[0] as string)];
+        if (str === undefined || a.length === 0) return EMPTY;
+        return bool(test(str, a[0] as string));
       },
     };
   };
@@ -80,11 +85,11 @@ export const BUILTINS: Record<string, Builtin> = {
   exists: (input, p) => {
     arity('exists', p, 0, 1);
     const items = p.count ? filter(input, criteria('exists', p, input.st)) : input.fn;
-    return { st: BOOLEAN, fn: (s, coll) => [items(s, coll).length > 0] };
+    return { st: BOOLEAN, fn: (s, coll) => bool(items(s, coll).length > 0) };
   },
   empty: (input, p) => {
     arity('empty', p, 0);
-    return { st: BOOLEAN, fn: (s, coll) => [input.fn(s, coll).length === 0] };
+    return { st: BOOLEAN, fn: (s, coll) => bool(input.fn(s, coll).length === 0) };
   },
   count: (input, p) => {
     arity('count', p, 0);
@@ -96,7 +101,7 @@ export const BUILTINS: Record<string, Builtin> = {
       st: BOOLEAN,
       fn: (s, coll) => {
         const v = toBoolean3(input.fn(s, coll));
-        return v === undefined ? [] : [!v];
+        return v === undefined ? EMPTY : bool(!v);
       },
     };
   },

@@ -5,7 +5,7 @@ import { RULE_FUNCTION_BY_NAME, type ArgType, type RuleFunction } from '../rule-
 import { BUILTINS, type ParamCompiler } from './builtins.js';
 import { compileMember } from './navigate.js';
 import { dateArithmetic, equality, inequality, logic, membership, union } from './operators.js';
-import { BOOLEAN, DATE, FastPathUnsupported, INTEGER, NotCompilable, RESOURCES, STRING, type Coll, type Compiled, type Fn, type Static } from './runtime.js';
+import { BOOLEAN, DATE, EMPTY, FastPathUnsupported, INTEGER, NotCompilable, RESOURCES, STRING, type Coll, type Compiled, type Fn, type Static } from './runtime.js';
 
 /** What the compiler knows about each %variable (engine variables, resource types, Library definitions). */
 export interface VariableStatics {
@@ -19,7 +19,10 @@ function unescape(text: string): string {
   );
 }
 
-const constant = (value: unknown, st: Static): Compiled => ({ st, fn: () => [value] });
+const constant = (value: unknown, st: Static): Compiled => {
+  const coll = Object.freeze([value]) as unknown as Coll;
+  return { st: { ...st, constant: coll }, fn: () => coll };
+};
 
 function literal(node: AstNode): Compiled {
   const term = node.children?.[0];
@@ -39,7 +42,7 @@ function literal(node: AstNode): Compiled {
       return constant(date, DATE);
     }
     case 'NullLiteral':
-      return { st: { kind: 'value' }, fn: () => [] };
+      return { st: { kind: 'value', constant: EMPTY }, fn: () => EMPTY };
     default:
       throw new NotCompilable(term.type);
   }
@@ -66,8 +69,19 @@ function engineFunction(fn: RuleFunction, input: Compiled, p: ParamCompiler): Co
   const types = fn.arities.find((a) => a.length === p.count) ?? (fn.variadic && p.count >= 1 ? Array<ArgType>(p.count).fill(fn.variadic) : undefined);
   if (!types) throw new NotCompilable(`${fn.name}() with ${p.count} arguments`);
   const args = types.map((_t, i) => p.value(i));
+  const st = RESOURCE_RESULTS[fn.name] ?? RESULT_STATIC[fn.returns];
+  // Literal arguments (the usual case) are checked once, and the same array is passed every time (functions cache on it).
+  if (args.every((a) => a.st.constant)) {
+    let fixed: unknown[];
+    try {
+      fixed = args.map((a, i) => single(a.st.constant as Coll, types[i], fn.name));
+    } catch {
+      throw new NotCompilable(`${fn.name}() with arguments of the wrong type`);
+    }
+    return { st, fn: (s, coll) => fn.impl(s.env, input.fn(s, coll), fixed) };
+  }
   return {
-    st: RESOURCE_RESULTS[fn.name] ?? RESULT_STATIC[fn.returns],
+    st,
     fn: (s, coll) => {
       const items = input.fn(s, coll);
       const values = args.map((a, i) => single(a.fn(s, items), types[i], fn.name));
@@ -130,6 +144,10 @@ class Compiler {
     if (name === 'context') return { st: { kind: 'resource', paths: ['Patient'] }, fn: (s) => [s.root] };
     const st = this.vars.get(name);
     if (!st) throw new NotCompilable(`%${name}`);
+    if (st.constant) {
+      const value = st.constant;
+      return { st, fn: () => value };
+    }
     return {
       st,
       fn: (s) => {

@@ -54,6 +54,15 @@ export function compileMember(name: string, input: Static): Compiled {
     out = { kind: 'element', paths: [...new Set(keys.map((k) => k.path))], types: keys.some((k) => !k.type) ? undefined : [...new Set(keys.map((k) => k.type as string))] };
   }
   const record = !(out.paths?.length === 1);
+  const fixed = input.kind === 'element' && input.paths?.length === 1 ? plan(input.paths[0], name) : undefined;
+  const local = new Map<string, Key[]>();
+  const keysFor = (item: object): Key[] => {
+    if (fixed && !isResource(item)) return fixed;
+    const path = pathOf(item, input);
+    let keys = local.get(path);
+    if (!keys) local.set(path, (keys = plan(path, name)));
+    return keys;
+  };
   return {
     st: out,
     fn: (_scope, coll) => {
@@ -64,7 +73,7 @@ export function compileMember(name: string, input: Static): Compiled {
           if (item !== null && item !== undefined && name in Object(item)) throw new FastPathUnsupported('member of a primitive');
           continue;
         }
-        const keys = plan(pathOf(item, input), name);
+        const keys = keysFor(item);
         for (const { key, twin, path } of keys) {
           const value = (item as Record<string, unknown>)[key];
           if ((item as Record<string, unknown>)[twin] !== undefined) throw new FastPathUnsupported('primitive extension');

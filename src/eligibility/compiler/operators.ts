@@ -1,7 +1,7 @@
 // Operators with fhirpath.js's semantics on the compiled subset: = != < <= > >= in contains and or xor implies | and date +/-.
 import { minusMonths } from '../calendar.js';
 import { DateValue } from '../date-value.js';
-import { BOOLEAN, FastPathUnsupported, isResource, merge, NotCompilable, toBoolean3, type Coll, type Compiled, type Static } from './runtime.js';
+import { bool, BOOLEAN, EMPTY, FALSE, FastPathUnsupported, isResource, merge, NotCompilable, toBoolean3, TRUE, type Coll, type Compiled, type Static } from './runtime.js';
 
 const DATE_TYPES = new Set(['date', 'dateTime', 'instant', 'time', 'System.Date', 'System.DateTime', 'System.Time']);
 const LOOKS_TEMPORAL = /^(\d{4}(-\d{2}(-\d{2}(T.*)?)?)?|T?\d{2}:\d{2}.*)$/;
@@ -45,9 +45,9 @@ export function equality(op: string, l: Compiled, r: Compiled): Compiled {
     fn: (s, input) => {
       const a = l.fn(s, input);
       const b = r.fn(s, input);
-      if (a.length === 0 || b.length === 0) return [];
+      if (a.length === 0 || b.length === 0) return EMPTY;
       const eq = equalColls(a, b, l.st, r.st);
-      return eq === undefined ? [] : [negate ? !eq : eq];
+      return eq === undefined ? EMPTY : bool(negate ? !eq : eq);
     },
   };
 }
@@ -71,9 +71,9 @@ export function inequality(op: string, l: Compiled, r: Compiled): Compiled {
     fn: (s, input) => {
       const a = l.fn(s, input);
       const b = r.fn(s, input);
-      if (a.length === 0 || b.length === 0) return [];
+      if (a.length === 0 || b.length === 0) return EMPTY;
       if (a.length > 1 || b.length > 1) throw new Error(`${op} needs single items`);
-      return [check(compareItems(a[0], b[0], l.st, r.st))];
+      return bool(check(compareItems(a[0], b[0], l.st, r.st)));
     },
   };
 }
@@ -87,38 +87,70 @@ export function membership(op: string, l: Compiled, r: Compiled): Compiled {
     fn: (s, input) => {
       const x = item.fn(s, input);
       const c = coll.fn(s, input);
-      if (x.length === 0) return [];
+      if (x.length === 0) return EMPTY;
       if (x.length > 1) throw new Error(`${op} needs a single item`);
-      if (c.length === 0) return [false];
+      if (c.length === 0) return FALSE;
       const [tx, tc] = [mayBeTemporal(item.st), mayBeTemporal(coll.st)];
-      return [c.some((v) => equalItems(x[0], v, tx, tc) === true)];
+      return bool(c.some((v) => equalItems(x[0], v, tx, tc) === true));
     },
   };
 }
 
-type Tri = boolean | undefined;
-const LOGIC: Record<string, (a: Tri, b: () => Tri) => Tri> = {
-  // fhirpath.js evaluates both operands; skipping the second when the first decides changes nothing but errors.
-  and: (a, b) => (a === false ? false : ((v) => (v === false ? false : a === true && v === true ? true : undefined))(b())),
-  or: (a, b) => (a === true ? true : ((v) => (v === true ? true : a === false && v === false ? false : undefined))(b())),
-  xor: (a, b) => ((v) => (a === undefined || v === undefined ? undefined : a !== v))(b()),
-  implies: (a, b) => (a === false ? true : ((v) => (v === true ? true : a === true && v === false ? false : undefined))(b())),
-};
-
 export function logic(op: string, l: Compiled, r: Compiled): Compiled {
-  const combine = LOGIC[op];
-  if (!combine) throw new NotCompilable(`operator ${op}`);
-  return {
-    st: BOOLEAN,
-    fn: (s, input) => {
-      const v = combine(toBoolean3(l.fn(s, input)), () => toBoolean3(r.fn(s, input)));
-      return v === undefined ? [] : [v];
-    },
-  };
+  const [lf, rf] = [l.fn, r.fn];
+  // fhirpath.js evaluates both operands; skipping the second when the first decides changes nothing but errors.
+  switch (op) {
+    case 'and':
+      return {
+        st: BOOLEAN,
+        fn: (s, input) => {
+          const a = toBoolean3(lf(s, input));
+          if (a === false) return FALSE;
+          const b = toBoolean3(rf(s, input));
+          return b === false ? FALSE : a === true && b === true ? TRUE : EMPTY;
+        },
+      };
+    case 'or':
+      return {
+        st: BOOLEAN,
+        fn: (s, input) => {
+          const a = toBoolean3(lf(s, input));
+          if (a === true) return TRUE;
+          const b = toBoolean3(rf(s, input));
+          return b === true ? TRUE : a === false && b === false ? FALSE : EMPTY;
+        },
+      };
+    case 'xor':
+      return {
+        st: BOOLEAN,
+        fn: (s, input) => {
+          const a = toBoolean3(lf(s, input));
+          const b = toBoolean3(rf(s, input));
+          return a === undefined || b === undefined ? EMPTY : bool(a !== b);
+        },
+      };
+    case 'implies':
+      return {
+        st: BOOLEAN,
+        fn: (s, input) => {
+          const a = toBoolean3(lf(s, input));
+          if (a === false) return TRUE;
+          const b = toBoolean3(rf(s, input));
+          return b === true ? TRUE : a === true && b === false ? FALSE : EMPTY;
+        },
+      };
+    default:
+      throw new NotCompilable(`operator ${op}`);
+  }
 }
 
 /** A canonical text of a value for fhirpath.js's deep equality of objects (keys sorted). */
 function canonical(value: unknown): string {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    // A Reference with nothing but a reference (the usual case) needs no sorting.
+    const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === 'reference' && typeof (value as { reference: unknown }).reference === 'string') return `{"reference":${JSON.stringify((value as { reference: string }).reference)}}`;
+  }
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
     if (value instanceof DateValue) return `@${value.text}`;
@@ -131,9 +163,23 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** The common case, checked without allocating: different resources with ids, no two with the same Type/id. */
+function allDistinctResources(coll: Coll): boolean {
+  if (coll.length > 16) return false;
+  for (let i = 0; i < coll.length; i++) {
+    const a = coll[i] as { resourceType?: unknown; id?: unknown } | null;
+    if (typeof a !== 'object' || a === null || typeof a.resourceType !== 'string' || typeof a.id !== 'string') return false;
+    for (let j = 0; j < i; j++) {
+      const b = coll[j] as { resourceType: string; id: string };
+      if (b.id === a.id && b.resourceType === a.resourceType) return false;
+    }
+  }
+  return true;
+}
+
 /** fhirpath.js's distinct: first occurrences kept; objects are equal when deeply equal. */
 export function distinct(coll: Coll): Coll {
-  if (coll.length < 2) return coll;
+  if (coll.length < 2 || allDistinctResources(coll)) return coll;
   const out: Coll = [];
   const primitives = new Set<unknown>();
   const objects = new Set<unknown>();

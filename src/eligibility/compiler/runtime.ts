@@ -25,6 +25,8 @@ export interface Static {
   paths?: string[];
   types?: string[];
   boolean?: boolean;
+  /** The value, when it is known at compile time (literals, and Library definitions that are literals). */
+  constant?: Coll;
 }
 
 export interface Compiled {
@@ -37,6 +39,12 @@ export class NotCompilable extends Error {}
 
 /** At run time the data leaves the subset (a primitive extension, a date compared as text...): fhirpath.js takes over. */
 export class FastPathUnsupported extends Error {}
+
+/** Shared results (never mutated: compiled code only pushes into arrays it has just created). */
+export const TRUE: Coll = Object.freeze([true]) as unknown as Coll;
+export const FALSE: Coll = Object.freeze([false]) as unknown as Coll;
+export const EMPTY: Coll = Object.freeze([]) as unknown as Coll;
+export const bool = (value: boolean | undefined): Coll => (value === undefined ? EMPTY : value ? TRUE : FALSE);
 
 export const UNKNOWN_ELEMENTS: Static = { kind: 'element' };
 export const BOOLEAN: Static = { kind: 'value', boolean: true, types: ['System.Boolean'] };
