@@ -96,6 +96,46 @@ describe.each(backends())('search paging and result parameters on $name', (backe
     });
   });
 
+  describe('sorting and paging on number, quantity, date (open periods), token and reference parameters', () => {
+    const obs = (id: string, status: string, value: number | undefined, effective: Record<string, unknown>, subject?: string): Resource =>
+      ({
+        resourceType: 'Observation',
+        id,
+        status,
+        code: { text: 'sorted' },
+        ...(value !== undefined ? { valueQuantity: { value, unit: 'mg' } } : {}),
+        ...effective,
+        ...(subject ? { subject: { reference: `Patient/${subject}` } } : {}),
+      }) as Resource;
+    beforeAll(async () => {
+      await seed(server, [
+        obs('so1', 'final', 5, { effectiveDateTime: '2024-01-01' }, 'b'),
+        obs('so2', 'amended', 10, { effectivePeriod: { start: '2023-12-01', end: '2024-02-01' } }, 'a'),
+        obs('so3', 'final', undefined, {}, 'c'),
+        obs('so4', 'preliminary', 7.5, { effectiveDateTime: '2024-01-01T10:00:00Z' }, 'a'),
+        obs('so5', 'final', -1, { effectivePeriod: { start: '2022-01-01' } }, 'b'),
+        obs('so6', 'final', 10, { effectivePeriod: { end: '2025' } }),
+        obs('so7', 'final', 10, { effectiveDateTime: '2024-06-01' }, 'a'),
+      ]);
+    });
+    const observationOrders: [string, string[]][] = [
+      ['value-quantity', ['so5', 'so1', 'so4', 'so2', 'so6', 'so7', 'so3']],
+      ['-value-quantity', ['so2', 'so6', 'so7', 'so4', 'so1', 'so5', 'so3']],
+      ['date', ['so6', 'so5', 'so2', 'so1', 'so4', 'so7', 'so3']],
+      ['-date', ['so5', 'so6', 'so7', 'so2', 'so1', 'so4', 'so3']],
+      ['status', ['so2', 'so1', 'so3', 'so5', 'so6', 'so7', 'so4']],
+      ['-status', ['so4', 'so1', 'so3', 'so5', 'so6', 'so7', 'so2']],
+      ['subject', ['so2', 'so4', 'so7', 'so1', 'so5', 'so3', 'so6']],
+      ['status,-value-quantity', ['so2', 'so6', 'so7', 'so1', 'so5', 'so3', 'so4']],
+      ['-date,status', ['so5', 'so6', 'so7', 'so2', 'so1', 'so4', 'so3']],
+    ];
+    it.each(observationOrders)('_sort=%s, walked two at a time in both directions', async (sort, expected) => {
+      expect(pageIds(await get(`Observation?_sort=${sort}`))).toEqual(expected);
+      expect((await walk(`Observation?_sort=${sort}&_count=2`)).flat()).toEqual(expected);
+      expect((await walk(`Observation?_sort=${sort}&_count=3`)).flat()).toEqual(expected);
+    });
+  });
+
   it('paging without _sort and with a filter still visits every match once', async () => {
     expect((await walk('Patient?_count=4')).flat().sort()).toEqual(ALL);
     expect((await walk('Patient?family=baker&_sort=birthdate&_count=1')).flat()).toEqual(['pg07', 'pg02', 'pg13']);
