@@ -5,7 +5,7 @@ import type { Bundle, OperationDefinition, SearchParameter, StructureDefinition 
 
 let resourceTypes: string[] | undefined;
 
-/** Indexes the base spec into @medplum/core's global schema; idempotent. Returns the concrete resource types. */
+/** Indexes the base spec into @medplum/core's global schema; idempotent. Returns the concrete R4 (4.0.1) resource types. */
 export function loadDefinitions(): string[] {
   if (resourceTypes) return resourceTypes;
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
@@ -16,7 +16,7 @@ export function loadDefinitions(): string[] {
   indexSearchParameterBundle(readJson(r4Params) as Bundle<SearchParameter>);
   resourceTypes = (resources.entry ?? [])
     .map((e) => e.resource)
-    .filter((sd): sd is StructureDefinition => !!sd && sd.kind === 'resource' && !sd.abstract && sd.derivation !== 'constraint')
+    .filter((sd): sd is StructureDefinition => !!sd && sd.kind === 'resource' && !sd.abstract && sd.derivation !== 'constraint' && sd.fhirVersion === '4.0.1')
     .map((sd) => sd.type as string)
     .sort();
   return resourceTypes;
