@@ -13,8 +13,9 @@ const jitter = (attempt: number) => new Promise((resolve) => setTimeout(resolve,
 /** RFC 6902 4.4: a move's "from" may not be a proper prefix of its "path". fast-json-patch does not check, and moving "" into a child leaves a cycle. */
 function assertNoMoveIntoItself(operations: jsonpatch.Operation[]): void {
   operations.forEach((op, i) => {
-    const { from, path } = op as { from?: unknown; path?: unknown };
-    if (op?.op === 'move' && typeof from === 'string' && typeof path === 'string' && path.startsWith(`${from}/`)) {
+    // Anything but an object is left for fast-json-patch to refuse.
+    const { op: name, from, path } = (op ?? {}) as { op?: unknown; from?: unknown; path?: unknown };
+    if (name === 'move' && typeof from === 'string' && typeof path === 'string' && path.startsWith(`${from}/`)) {
       throw badRequest(`A move may not put a location inside itself (from "${from}" to "${path}")`, `Patch[${i}]`);
     }
   });
