@@ -10,11 +10,12 @@ const SYSTEM_INTERACTIONS = ['transaction', 'batch', 'history-system'];
 const VALIDATE_DEFINITION = 'http://hl7.org/fhir/OperationDefinition/Resource-validate';
 
 /** Concrete resource types of the base specification, read straight from the definitions package. */
+// R4 is 4.0.1: the definitions also carry R4B's SubscriptionStatus, which an R4 server must not offer.
 function specResourceTypes(): string[] {
   const bundle = readJson('fhir/r4/profiles-resources.json') as Bundle<StructureDefinition>;
   return (bundle.entry ?? [])
     .map((e) => e.resource as StructureDefinition)
-    .filter((sd) => sd.resourceType === 'StructureDefinition' && sd.kind === 'resource' && !sd.abstract && sd.derivation !== 'constraint')
+    .filter((sd) => sd.resourceType === 'StructureDefinition' && sd.kind === 'resource' && !sd.abstract && sd.derivation !== 'constraint' && sd.fhirVersion === '4.0.1')
     .map((sd) => sd.type as string)
     .sort();
 }
