@@ -63,7 +63,7 @@ function submission(n: number): Bundle {
         'Task',
       ),
     ],
-  } as Bundle;
+  } as unknown as Bundle;
 }
 
 async function call(url: string, org: string, method: string, body: unknown, ifMatch?: string): Promise<{ status: number; json: unknown }> {
