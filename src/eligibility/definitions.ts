@@ -39,12 +39,15 @@ const COLUMN_VARIABLES: Record<string, Static> = { adult: BOOLEAN, child: BOOLEA
 
 class Statics implements VariableStatics {
   private readonly defined = new Map<string, Static>();
+  /** What the definitions so far are (expressions compiled against these statics are cached under it). */
+  signature = '';
   constructor(
     private readonly columns: boolean,
     readonly resourceTypes = new Set<string>(),
   ) {}
   withColumns(): Statics {
     const copy = new Statics(true, this.resourceTypes);
+    copy.signature = `${this.signature}\u0000columns`;
     this.defined.forEach((v, k) => copy.defined.set(k, v));
     return copy;
   }
@@ -94,9 +97,17 @@ function checked(expression: Expression | undefined, statics: Statics, where: st
   return expression.expression;
 }
 
-function build<T>(where: string, make: () => T): T {
+/** Compiled expressions by (Library definitions, kind, text): after an edit only what changed is compiled again. */
+const compiledExpressions = new Map<string, unknown>();
+
+function build<T>(where: string, key: string, make: () => T): T {
+  const known = compiledExpressions.get(key);
+  if (known) return known as T;
   try {
-    return make();
+    const made = make();
+    if (compiledExpressions.size > 2000) compiledExpressions.clear();
+    compiledExpressions.set(key, made);
+    return made;
   } catch (err) {
     if (err instanceof DefinitionError) throw err;
     throw new DefinitionError(`${where}: ${(err as Error).message}`);
@@ -105,6 +116,7 @@ function build<T>(where: string, make: () => T): T {
 
 function libraryVariables(library: Library, statics: Statics): RuleSet['variables'] {
   const variables: RuleSet['variables'] = [];
+  let prefix = 'library';
   (library.extension ?? []).forEach((ext, i) => {
     if (ext.url !== VARIABLE_EXTENSION) return;
     const where = `Library/${library.id}.extension[${i}]`;
@@ -112,11 +124,13 @@ function libraryVariables(library: Library, statics: Statics): RuleSet['variable
     if (!name || !/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) throw new DefinitionError(`${where}: a variable needs a name (letters and digits)`);
     if (statics.has(name)) throw new DefinitionError(`${where}: %${name} is already defined`);
     const text = checked(ext.valueExpression, statics, where);
-    const expression = build(where, () => new DualExpression(text, statics));
+    const expression = build(where, `${prefix}\u0000${text}`, () => new DualExpression(text, statics));
+    prefix += `\u0000${name}=${text}`;
     statics.define(name, expression.static);
     variables.push({ name, expression });
   });
   if (!variables.some((v) => v.name === EXCLUSIONS_VARIABLE)) throw new DefinitionError(`Library/${library.id}: defines no %${EXCLUSIONS_VARIABLE}`);
+  statics.signature = prefix;
   return variables;
 }
 
@@ -125,7 +139,7 @@ function populationRule(group: Group, statics: Statics): RuleExpression {
   const ext = group.extension?.find((e) => e.url === CHARACTERISTIC_EXPRESSION);
   if (!ext) throw new DefinitionError(`${where}: no characteristicExpression extension`);
   const text = checked(ext.valueExpression, statics, `${where}.extension(characteristicExpression)`);
-  return build(where, () => new RuleExpression(text, statics));
+  return build(where, `${statics.signature}\u0000${text}`, () => new RuleExpression(text, statics));
 }
 
 function supportActions(plan: PlanDefinition, statics: Statics): SupportAction[] {
@@ -137,7 +151,7 @@ function supportActions(plan: PlanDefinition, statics: Statics): SupportAction[]
     if (conditions.length > 1) throw new DefinitionError(`${where}: at most one applicability condition`);
     if (conditions.length === 0) return { status };
     const text = checked(conditions[0].expression, statics, `${where}.condition[0]`);
-    return { status, condition: build(where, () => new RuleExpression(text, statics)) };
+    return { status, condition: build(where, `${statics.signature}\u0000${text}`, () => new RuleExpression(text, statics)) };
   });
 }
 

@@ -32,14 +32,15 @@ export interface EvaluateOptions {
   onError?: (expression: string, err: unknown) => void;
 }
 
+const collator = new Intl.Collator('en', { numeric: true });
+
+/** Sorted by reference (numeric ids in numeric order), so a posted Bundle and the stored compartment give the same list. */
 function evidenceOf(member: MemberData, found: Set<Resource>): EvidenceRef[] {
-  return [...found]
-    .map((r) => ({ r, at: member.position(r) }))
-    .sort((a, b) => a.at - b.at)
-    .map(({ r }) => {
-      const reference = member.referenceTo(r);
-      return reference ? { reference } : { display: `${r.resourceType} with neither id nor fullUrl` };
-    });
+  const refs = [...found].map((r): EvidenceRef => {
+    const reference = member.referenceTo(r);
+    return reference ? { reference } : { display: `${r.resourceType} with neither id nor fullUrl` };
+  });
+  return refs.sort((a, b) => (a.reference === undefined ? 1 : b.reference === undefined ? -1 : collator.compare(a.reference, b.reference)));
 }
 
 function exclusions(member: MemberData, episodes: unknown[]): EligibilityResult['exclusions'] {

@@ -11,10 +11,16 @@ export interface AstNode {
   atRoot?: number;
 }
 
-/** The expression's tree without its EntireExpression wrappers; throws fhirpath.js's message on a syntax error. */
+const parsed = new Map<string, AstNode>();
+
+/** The expression's tree without its EntireExpression wrappers (memoised; never modify it); throws fhirpath.js's message on a syntax error. */
 export function parseExpression(expression: string): AstNode {
-  let node = fhirpath.parse(expression) as AstNode;
+  let node = parsed.get(expression);
+  if (node) return node;
+  node = fhirpath.parse(expression) as AstNode;
   while (node.type === 'EntireExpression' && node.children?.length === 1) node = node.children[0];
+  if (parsed.size > 5000) parsed.clear();
+  parsed.set(expression, node);
   return node;
 }
 

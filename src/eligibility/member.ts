@@ -9,8 +9,6 @@ export interface MemberData {
   /** The resources that count as the member's, in input order (the Patient included). */
   resources: Resource[];
   byType: Map<string, Resource[]>;
-  /** Order of a counted resource in the input (evidence is listed in this order). */
-  position: (resource: Resource) => number;
   /** Resolves a reference to one of the member's counted resources (anything else resolves to nothing). */
   resolve: (reference: unknown) => Resource | undefined;
   /** How evidence points at a resource: "Type/id", else the entry's fullUrl. */
@@ -88,15 +86,10 @@ export function memberData(entries: readonly MemberEntry[], asOf: Day): MemberDa
     list.push(resource);
     resources.push(resource);
   }
-  const position = (resource: Resource) => {
-    const i = resources.indexOf(resource);
-    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
-  };
   return {
     patient,
     resources,
     byType,
-    position,
     resolve: (reference) => {
       const found = index.resolve(reference);
       return found && byType.get(found.resourceType)?.includes(found) ? found : undefined;

@@ -227,7 +227,7 @@ describe('serious mental health and SUD', () => {
     m.ed('2026-02-01', { id: 'v1', reasons: ['F10.20'] });
     expect(is(m, 'smh-sud').met).toBe(false);
     m.ed('2026-03-01', { id: 'v2', reasonRefs: ['dep'] });
-    expect(is(m, 'smh-sud')).toEqual({ met: true, evidence: ['Observation/smhs', 'Condition/social', 'Encounter/v1', 'Encounter/v2'] });
+    expect(is(m, 'smh-sud')).toEqual({ met: true, evidence: ['Condition/social', 'Encounter/v1', 'Encounter/v2', 'Observation/smhs'] });
     const viaDiagnosis = adult();
     viaDiagnosis.condition('F20.9', { id: 'scz' });
     viaDiagnosis.ed('2026-02-01', { diagnoses: ['scz'] });
@@ -258,7 +258,7 @@ describe('serious mental health and SUD', () => {
     m.stay('2026-04-01', { reasons: ['F10.20'] });
     expect(is(m, 'smh-sud').met).toBe(false);
     m.attest('smh-sud-high-risk', true, '2026-05-01', { id: 'risk' });
-    expect(is(m, 'smh-sud').evidence).toEqual(['Observation/smhs', 'Condition/social', 'Observation/risk']);
+    expect(is(m, 'smh-sud').evidence).toEqual(['Condition/social', 'Observation/risk', 'Observation/smhs']);
   });
 
   it('adult without a social factor is not met; child/youth needs only smhs-access or dmc-access', () => {
@@ -278,7 +278,7 @@ describe('transitioning from incarceration', () => {
     m.attest('incarceration-release', true, '2025-06-15', { id: 'rel' });
     expect(is(m, 'justice-involved').met).toBe(false);
     m.condition('O26.891', { id: 'preg' });
-    expect(is(m, 'justice-involved')).toEqual({ met: true, evidence: ['Observation/rel', 'Condition/preg'] });
+    expect(is(m, 'justice-involved')).toEqual({ met: true, evidence: ['Condition/preg', 'Observation/rel'] });
   });
 
   it('a release 12 months and a day ago is too old; child/youth needs only the release', () => {
@@ -296,7 +296,7 @@ describe('birth equity', () => {
   it('race of focus and pregnant; the Patient is evidence for race', () => {
     const m = raced();
     m.condition('Z34.00', { id: 'preg' });
-    expect(is(m, 'birth-equity')).toEqual({ met: true, evidence: ['Patient/member', 'Condition/preg'] });
+    expect(is(m, 'birth-equity')).toEqual({ met: true, evidence: ['Condition/preg', 'Patient/member'] });
     const other = member(ADULT).race('2106-3');
     other.condition('Z34.00');
     expect(is(other, 'birth-equity').met).toBe(false);
@@ -309,7 +309,7 @@ describe('birth equity', () => {
   it('postpartum: Z39.* dated within 12 months; 12 months + 1 day is too late', () => {
     const m = raced(CHILD);
     m.condition('Z39.2', { onset: '2025-06-15', clinicalStatus: 'resolved', id: 'pp' });
-    expect(is(m, 'birth-equity')).toEqual({ met: true, evidence: ['Patient/member', 'Condition/pp'] });
+    expect(is(m, 'birth-equity')).toEqual({ met: true, evidence: ['Condition/pp', 'Patient/member'] });
     const late = raced(CHILD);
     late.condition('Z39.2', { onset: '2025-06-14', clinicalStatus: 'resolved' });
     expect(is(late, 'birth-equity').met).toBe(false);
@@ -337,7 +337,7 @@ describe('long-term care and nursing facility populations (adults only)', () => 
     m.attest('nf-level-of-care', true, '2026-01-01', { id: 'loc' });
     expect(is(m, 'ltc-risk').met).toBe(false);
     m.condition('Z59.811', { id: 'sf' });
-    expect(is(m, 'ltc-risk')).toEqual({ met: true, evidence: ['Observation/loc', 'Condition/sf'] });
+    expect(is(m, 'ltc-risk')).toEqual({ met: true, evidence: ['Condition/sf', 'Observation/loc'] });
     const child = member(CHILD);
     child.attest('nf-level-of-care', true, '2026-01-01');
     child.condition('Z59.811');
@@ -362,7 +362,7 @@ describe('CCS / CCS WCM (children only)', () => {
     m.ed('2025-06-14', { reasons: ['F43.10'] });
     expect(is(m, 'ccs-wcm').met).toBe(false);
     m.ed('2025-06-15', { id: 'bh', reasons: ['F43.10'] });
-    expect(is(m, 'ccs-wcm')).toEqual({ met: true, evidence: ['Observation/ccs', 'Encounter/bh'] });
+    expect(is(m, 'ccs-wcm')).toEqual({ met: true, evidence: ['Encounter/bh', 'Observation/ccs'] });
     const adult = member(ADULT);
     adult.attest('ccs-enrolled', true, '2026-01-01');
     adult.attest('ccs-additional-needs', true, '2026-01-01');
@@ -385,7 +385,7 @@ describe('child welfare', () => {
   it('under 18: adoption assistance, or family maintenance within 12 months; the Patient is evidence for the age limit', () => {
     const m = member('2008-06-16');
     m.attest('adoption-assistance', true, '2020-01-01', { id: 'aap' });
-    expect(is(m, 'child-welfare')).toEqual({ met: true, evidence: ['Patient/member', 'Observation/aap'] });
+    expect(is(m, 'child-welfare')).toEqual({ met: true, evidence: ['Observation/aap', 'Patient/member'] });
     const eighteen = member('2008-06-15');
     eighteen.attest('adoption-assistance', true, '2020-01-01');
     expect(is(eighteen, 'child-welfare').met).toBe(false);
@@ -402,7 +402,7 @@ describe('child welfare', () => {
   it('aged out of foster care: met under 26 (adult) and under 21 (child)', () => {
     const young = member('2001-06-16');
     young.attest('foster-care-aged-out', true, '2019-06-16', { id: 'out' });
-    expect(is(young, 'child-welfare')).toEqual({ met: true, evidence: ['Patient/member', 'Observation/out'] });
+    expect(is(young, 'child-welfare')).toEqual({ met: true, evidence: ['Observation/out', 'Patient/member'] });
     const twentySix = member('2000-06-15');
     twentySix.attest('foster-care-aged-out', true, '2019-06-16');
     expect(is(twentySix, 'child-welfare').met).toBe(false);
