@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
-import { badRequest, gone, notFound, preconditionFailed } from '../fhir/errors.js';
+import { badRequest, conflict, gone, notFound, preconditionFailed } from '../fhir/errors.js';
 import { sqlState, type SqlDriver, type SqlExecutor } from './drivers/driver.js';
 import type { HistoryPage, HistoryQuery, IndexWriter, Repository, StoredVersion, UpdateResult, WriteHooks, WriteInfo, WriteMethod, WriteOptions } from './repository.js';
 import { decodeCursor, selectHistory } from './sql/history-sql.js';
@@ -32,7 +32,9 @@ export class SqlRepository implements Repository {
     const prepared = stamp(resource, options.id ?? randomUUID(), 1, ctx.now());
     return this.write(async (tx, pending) => {
       await this.beforeWrite(ctx, prepared, undefined, tx, pending, options);
-      await this.insert(ctx, tx, pending, prepared, options.method ?? 'POST');
+      if (!(await this.insert(ctx, tx, pending, prepared, options.method ?? 'POST'))) {
+        throw conflict(`${prepared.resourceType}/${prepared.id} already exists`, 'id');
+      }
       return prepared;
     });
   }
