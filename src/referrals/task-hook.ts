@@ -1,6 +1,6 @@
 // The referral Task write step: enforces the workflow on every write of a referral Task and records the notifications it owes.
 import type { Resource, Task } from '@medplum/fhirtypes';
-import { unprocessable } from '../fhir/errors.js';
+import { conflict, unprocessable } from '../fhir/errors.js';
 import type { SearchParameterRegistry } from '../search/parameters.js';
 import { noExpansion, type SearchServices } from '../search/service.js';
 import type { WriteHooks } from '../storage/repository.js';
@@ -46,6 +46,12 @@ export function referralTaskHook(options: ReferralHookOptions): WriteHooks {
       stampChangedBy(task, org, ctx.caller.clientId);
       if (isOutsideClosedLoop(service)) return;
       for (const event of notificationEvents(task, prev)) await write.repo.create(ctx, buildNotification(event, task, service, ctx.now()));
+    },
+    beforeDelete(_ctx, previous: Resource) {
+      // The loop must stay auditable: a referral ends through its status (entered-in-error, cancelled), never by deletion.
+      if (previous.resourceType === 'Task' && isReferralTask(previous as Task)) {
+        throw conflict('A referral Task cannot be deleted; the requester marks it entered-in-error or cancelled instead', 'Task');
+      }
     },
   };
 }

@@ -79,6 +79,8 @@ export interface WriteInfo {
 export interface WriteHooks {
   /** Before anything is written, inside the write's transaction; throw a FhirError to refuse the write. May amend `resource`. */
   beforeWrite?: (ctx: RequestContext, resource: Resource, previous: Resource | undefined, write: WriteInfo) => void | Promise<void>;
+  /** Before a resource is deleted, inside the transaction; throw a FhirError to refuse the deletion. */
+  beforeDelete?: (ctx: RequestContext, previous: Resource, write: WriteInfo) => void | Promise<void>;
   /** After the transaction that contains the write commits. */
   afterCommit?: (ctx: RequestContext, version: StoredVersion) => void | Promise<void>;
 }

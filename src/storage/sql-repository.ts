@@ -80,7 +80,9 @@ export class SqlRepository implements Repository {
       const current = await selectCurrent(tx, resourceType, id, true);
       if (!current) throw notFound(`${resourceType}/${id} does not exist`);
       checkIfMatch(current, options.ifMatch);
-      if (current.deleted) return undefined;
+      if (current.deleted || !current.resource) return undefined;
+      const write = { repo: new SqlRepository(this.db, this.options, tx, pending), clientIfMatch: options.ifMatch };
+      for (const hook of this.options.hooks ?? []) await hook.beforeDelete?.(ctx, current.resource, write);
       const version: StoredVersion = {
         resourceType,
         id,

@@ -247,6 +247,16 @@ describe.each(backends())('referral Task workflow on $name', (backend) => {
     });
   });
 
+  it('a referral Task cannot be deleted, by any party; it stays readable', async () => {
+    const { task } = await referral(server);
+    for (const org of [CLINIC, PLAN]) {
+      const res = await server.fhir(`Task/${task.id}`, { method: 'DELETE', headers: { 'x-calaim-organization': org } });
+      expect(res.status).toBe(409);
+      expect(res.body.issue[0].diagnostics).toContain('entered-in-error');
+    }
+    expect((await as(server, CLINIC).get(`Task/${task.id}`)).status).toBe(200);
+  });
+
   it('history is the audit trail: each version names the organization that wrote it and the status it set', async () => {
     const current = await taskIn('completed');
     const history = await server.fhir(`Task/${current.id}/_history`);
