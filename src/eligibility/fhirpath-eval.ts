@@ -100,8 +100,8 @@ export type ReferenceEvaluator = (root: unknown, vars: Vars, env: FunctionEnv) =
 export function fhirpathEvaluator(expression: string): ReferenceEvaluator {
   const run = fhirpath.compile(expression, r4, { userInvocationTable: table, resolveInternalTypes: false });
   return (root, vars, env) => {
-    const envVars: Record<string, unknown> = { [ENV_VAR]: env };
-    for (const [name, values] of Object.entries(vars)) envVars[name] = values.map(toFhirpath);
+    const envVars: Record<string, unknown> = { ...vars, [ENV_VAR]: env };
+    for (const name in vars) if (vars[name].some((v) => v instanceof DateValue)) envVars[name] = vars[name].map(toFhirpath);
     return (run(root, envVars) as unknown[]).map(fromFhirpath);
   };
 }

@@ -129,8 +129,15 @@ function resolve(env: FunctionEnv, input: readonly unknown[]): unknown[] {
   return out;
 }
 
-const datesOf = (pick: (r: Resource) => unknown) => (_env: FunctionEnv, input: readonly unknown[]) =>
-  input.filter(isResource).map(pick).filter((d): d is string => typeof d === 'string');
+const datesOf = (pick: (r: Resource) => unknown) => (_env: FunctionEnv, input: readonly unknown[]) => {
+  const out: unknown[] = [];
+  for (const item of input) {
+    if (!isResource(item)) continue;
+    const date = pick(item);
+    if (typeof date === 'string') out.push(date);
+  }
+  return out;
+};
 
 export const RULE_FUNCTIONS: RuleFunction[] = [
   { name: 'icd', arities: [['string']], variadic: 'string', returns: 'boolean', impl: icd },

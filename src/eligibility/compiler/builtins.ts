@@ -2,7 +2,7 @@
 import { isKnownResourceType } from './resource-types.js';
 import { extensionsOf } from './navigate.js';
 import { distinct } from './operators.js';
-import { bool, BOOLEAN, EMPTY, FastPathUnsupported, INTEGER, isResource, merge, NotCompilable, toBoolean3, type Coll, type Compiled, type Fn, type Static } from './runtime.js';
+import { bool, BOOLEAN, EMPTY, FastPathUnsupported, INTEGER, isResource, merge, NotCompilable, toBoolean3, type Coll, type Compiled, type FastScope, type Fn, type Static } from './runtime.js';
 
 /** How a function's parameters are compiled: criteria run per item ($this), values run on the function's input. */
 export interface ParamCompiler {
@@ -36,6 +36,17 @@ function filter(input: Compiled, c: Compiled): Fn {
       if (c.fn(s, one)[0] === true) out.push(item);
     }
     return out;
+  };
+}
+
+function anyPasses(input: Compiled, c: Compiled): (s: FastScope, coll: Coll) => boolean {
+  const one: Coll = [undefined];
+  return (s, coll) => {
+    for (const item of input.fn(s, coll)) {
+      one[0] = item;
+      if (c.fn(s, one)[0] === true) return true;
+    }
+    return false;
   };
 }
 
@@ -80,15 +91,19 @@ function regex(pattern: string): RegExp {
 export const BUILTINS: Record<string, Builtin> = {
   where: (input, p) => {
     arity('where', p, 1);
-    return { st: input.st, fn: filter(input, criteria('where', p, input.st)) };
+    const c = criteria('where', p, input.st);
+    return { st: input.st, fn: filter(input, c), any: anyPasses(input, c) };
   },
   exists: (input, p) => {
     arity('exists', p, 0, 1);
-    const items = p.count ? filter(input, criteria('exists', p, input.st)) : input.fn;
-    return { st: BOOLEAN, fn: (s, coll) => bool(items(s, coll).length > 0) };
+    const any = p.count ? anyPasses(input, criteria('exists', p, input.st)) : input.any;
+    if (any) return { st: BOOLEAN, fn: (s, coll) => bool(any(s, coll)) };
+    return { st: BOOLEAN, fn: (s, coll) => bool(input.fn(s, coll).length > 0) };
   },
   empty: (input, p) => {
     arity('empty', p, 0);
+    const any = input.any;
+    if (any) return { st: BOOLEAN, fn: (s, coll) => bool(!any(s, coll)) };
     return { st: BOOLEAN, fn: (s, coll) => bool(input.fn(s, coll).length === 0) };
   },
   count: (input, p) => {

@@ -6,6 +6,8 @@ interface Key {
   key: string;
   /** The primitive-extension twin ("_key"). */
   twin: string;
+  /** Reads the key: a function per key keeps V8's property caches monomorphic (keys are model element names). */
+  get: (item: Record<string, unknown>) => unknown;
   /** Model path of the values found under this key (fhirpath.js's path after path2TypeWithoutElements). */
   path: string;
   type?: string;
@@ -19,6 +21,17 @@ const model = r4 as unknown as {
 };
 
 const plans = new Map<string, Key[]>();
+const getters = new Map<string, Key['get']>();
+
+function getter(key: string): Key['get'] {
+  let get = getters.get(key);
+  if (!get) {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key)) throw new NotCompilable(`element name ${key}`);
+    get = new Function('o', `return o.${key};`) as Key['get'];
+    getters.set(key, get);
+  }
+  return get;
+}
 
 /** The keys to try, in fhirpath.js's order, for `name` on an item at `parentPath` (see its makeChildResNodes). */
 function plan(parentPath: string, name: string): Key[] {
@@ -29,7 +42,7 @@ function plan(parentPath: string, name: string): Key[] {
   childPath = model.pathsDefinedElsewhere[childPath] ?? childPath;
   const choices = model.choiceTypePaths[childPath];
   const raw = choices ? choices.map((t) => ({ key: name + t, path: childPath + t })) : [{ key: name, path: name === 'extension' ? 'Extension' : childPath }];
-  keys = raw.map(({ key, path }) => ({ key, twin: `_${key}`, type: model.path2Type[path], path: model.path2TypeWithoutElements[path] ?? path }));
+  keys = raw.map(({ key, path }) => ({ key, twin: `_${key}`, get: getter(key), type: model.path2Type[path], path: model.path2TypeWithoutElements[path] ?? path }));
   plans.set(cacheKey, keys);
   return keys;
 }
@@ -45,6 +58,29 @@ function pathOf(item: object, st: Static): string {
   return known;
 }
 
+/** The first key of a choice element present on the item, in fhirpath.js's (model) order: a scan of the item's few keys. */
+function choiceKey(item: Record<string, unknown>, keys: Key[], order: Map<string, number>): Key | undefined {
+  let best = -1;
+  for (const k in item) {
+    const at = order.get(k[0] === '_' ? k.slice(1) : k);
+    if (at !== undefined && (best < 0 || at < best)) best = at;
+  }
+  return best < 0 ? undefined : keys[best];
+}
+
+function push(result: Coll, value: unknown, path: string, record: boolean): void {
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      if (v === null || v === undefined) throw new FastPathUnsupported('null in an array');
+      if (record && typeof v === 'object') objectPaths.set(v, path);
+      result.push(v);
+    }
+  } else {
+    if (record && typeof value === 'object') objectPaths.set(value as object, path);
+    result.push(value);
+  }
+}
+
 export function compileMember(name: string, input: Static): Compiled {
   if (!/^[a-z][A-Za-z0-9_]*$/.test(name)) throw new NotCompilable(`member "${name}" (type names and delimited identifiers are left to fhirpath.js)`);
   if (input.kind === 'value') throw new NotCompilable(`member "${name}" of a computed value`);
@@ -56,12 +92,18 @@ export function compileMember(name: string, input: Static): Compiled {
   const record = !(out.paths?.length === 1);
   const fixed = input.kind === 'element' && input.paths?.length === 1 ? plan(input.paths[0], name) : undefined;
   const local = new Map<string, Key[]>();
+  const orders = new Map<Key[], Map<string, number>>();
   const keysFor = (item: object): Key[] => {
     if (fixed && !isResource(item)) return fixed;
     const path = pathOf(item, input);
     let keys = local.get(path);
     if (!keys) local.set(path, (keys = plan(path, name)));
     return keys;
+  };
+  const orderOf = (keys: Key[]): Map<string, number> => {
+    let order = orders.get(keys);
+    if (!order) orders.set(keys, (order = new Map(keys.map((k, i) => [k.key, i]))));
+    return order;
   };
   return {
     st: out,
@@ -73,23 +115,17 @@ export function compileMember(name: string, input: Static): Compiled {
           if (item !== null && item !== undefined && name in Object(item)) throw new FastPathUnsupported('member of a primitive');
           continue;
         }
+        const record_ = item as Record<string, unknown>;
         const keys = keysFor(item);
-        for (const { key, twin, path } of keys) {
-          const value = (item as Record<string, unknown>)[key];
-          if ((item as Record<string, unknown>)[twin] !== undefined) throw new FastPathUnsupported('primitive extension');
-          if (value === undefined || value === null) continue;
-          if (Array.isArray(value)) {
-            for (const v of value) {
-              if (v === null || v === undefined) throw new FastPathUnsupported('null in an array');
-              if (record && typeof v === 'object') objectPaths.set(v, path);
-              result.push(v);
-            }
-          } else {
-            if (record && typeof value === 'object') objectPaths.set(value, path);
-            result.push(value);
-          }
-          break;
+        const key = keys.length === 1 ? keys[0] : choiceKey(record_, keys, orderOf(keys));
+        if (!key) continue;
+        const value = key.get(record_);
+        if (value === undefined || value === null) {
+          // Only an extension-only primitive ("_birthDate" without "birthDate") yields something here in fhirpath.js.
+          if (record_[key.twin] !== undefined) throw new FastPathUnsupported('primitive extension without a value');
+          continue;
         }
+        push(result, value, key.path, record);
       }
       return result;
     },

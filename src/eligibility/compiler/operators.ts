@@ -27,9 +27,8 @@ function equalItems(a: unknown, b: unknown, temporalA: boolean, temporalB: boole
   return false;
 }
 
-function equalColls(a: Coll, b: Coll, sa: Static, sb: Static): boolean | undefined {
+function equalColls(a: Coll, b: Coll, ta: boolean, tb: boolean): boolean | undefined {
   if (a.length !== b.length) return false;
-  const [ta, tb] = [mayBeTemporal(sa), mayBeTemporal(sb)];
   if (a.length === 1) return equalItems(a[0], b[0], ta, tb);
   for (let i = 0; i < a.length; i++) if (!equalItems(a[i], b[i], ta, tb)) return false;
   return true;
@@ -40,13 +39,14 @@ export function equality(op: string, l: Compiled, r: Compiled): Compiled {
   // Two values read from data are also compared on their primitive extensions by fhirpath.js.
   if (l.st.kind !== 'value' && r.st.kind !== 'value') throw new NotCompilable('= between two data values');
   const negate = op === '!=';
+  const [ta, tb] = [mayBeTemporal(l.st), mayBeTemporal(r.st)];
   return {
     st: BOOLEAN,
     fn: (s, input) => {
       const a = l.fn(s, input);
       const b = r.fn(s, input);
       if (a.length === 0 || b.length === 0) return EMPTY;
-      const eq = equalColls(a, b, l.st, r.st);
+      const eq = equalColls(a, b, ta, tb);
       return eq === undefined ? EMPTY : bool(negate ? !eq : eq);
     },
   };
@@ -82,6 +82,7 @@ export function inequality(op: string, l: Compiled, r: Compiled): Compiled {
 export function membership(op: string, l: Compiled, r: Compiled): Compiled {
   if (op !== 'in' && op !== 'contains') throw new NotCompilable(`operator ${op}`);
   const [item, coll] = op === 'in' ? [l, r] : [r, l];
+  const [tx, tc] = [mayBeTemporal(item.st), mayBeTemporal(coll.st)];
   return {
     st: BOOLEAN,
     fn: (s, input) => {
@@ -90,7 +91,6 @@ export function membership(op: string, l: Compiled, r: Compiled): Compiled {
       if (x.length === 0) return EMPTY;
       if (x.length > 1) throw new Error(`${op} needs a single item`);
       if (c.length === 0) return FALSE;
-      const [tx, tc] = [mayBeTemporal(item.st), mayBeTemporal(coll.st)];
       return bool(c.some((v) => equalItems(x[0], v, tx, tc) === true));
     },
   };

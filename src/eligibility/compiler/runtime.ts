@@ -32,6 +32,8 @@ export interface Static {
 export interface Compiled {
   fn: Fn;
   st: Static;
+  /** Set by where(): whether any item passes, stopping at the first (exists() and empty() use it instead of building the list). */
+  any?: (scope: FastScope, input: Coll) => boolean;
 }
 
 /** The expression uses something outside the compiled subset: it is evaluated by fhirpath.js instead. */
