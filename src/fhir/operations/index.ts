@@ -3,10 +3,11 @@ import type { OperationRoute } from '../registry.js';
 import { codeSystemLookupOperation } from './codesystem-lookup.js';
 import { codeSystemValidateCodeOperation } from './codesystem-validate-code.js';
 import { ecmEligibilityOperation } from './ecm-eligibility.js';
+import { reindexOperation } from './reindex.js';
 import { authorizeOperation } from './authorize.js';
 import { clrReportOperation } from './clr-report.js';
 import { validateOperation } from './validate.js';
 import { valueSetExpandOperation } from './valueset-expand.js';
 import { valueSetValidateCodeOperation } from './valueset-validate-code.js';
 
-export const allOperations: OperationRoute[] = [validateOperation, valueSetExpandOperation, valueSetValidateCodeOperation, codeSystemLookupOperation, codeSystemValidateCodeOperation, clrReportOperation, authorizeOperation, ecmEligibilityOperation];
+export const allOperations: OperationRoute[] = [validateOperation, reindexOperation, valueSetExpandOperation, valueSetValidateCodeOperation, codeSystemLookupOperation, codeSystemValidateCodeOperation, clrReportOperation, authorizeOperation, ecmEligibilityOperation];
