@@ -110,6 +110,10 @@ describe.each(backends())('search interactions on $name', (backend) => {
       expect(matchIds(await server.fhir(next))).toEqual(['hp3']);
     });
 
+    it('a JSON body is refused with 415 instead of being ignored (which would search everything)', async () => {
+      expectOutcome(await server.fhir('Patient/_search', { method: 'POST', body: { family: 'mulder' } }), 415);
+    });
+
     it('unknown body parameters follow the same lenient/strict rules', async () => {
       expect(outcomeIssues(await form('Patient/_search', 'family=mulder&foo=1'))).toHaveLength(1);
       expectOutcome(await form('Patient/_search', 'family=mulder&foo=1', { prefer: 'handling=strict' }), 400);

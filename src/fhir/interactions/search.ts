@@ -3,7 +3,7 @@ import { compartmentRestriction, COMPARTMENTS } from '../../search/compartment.j
 import { parseSearchQuery } from '../../search/query.js';
 import { runSearch } from '../../search/service.js';
 import { loadDefinitions, isKnownResourceType } from '../definitions.js';
-import { badRequest, notFound } from '../errors.js';
+import { badRequest, notFound, unsupportedMediaType } from '../errors.js';
 import { parseCount } from '../paging.js';
 import { strictHandling } from '../prefer.js';
 import type { FhirRequest, FhirResponse, Handler, HandlerContext } from '../request.js';
@@ -11,6 +11,8 @@ import { firstParam } from '../request.js';
 import { searchBundle } from '../search-bundle.js';
 
 async function search(hc: HandlerContext, request: FhirRequest, types: string[], restrict?: Parameters<typeof runSearch>[3]['restrict']): Promise<FhirResponse> {
+  // Form bodies become query parameters; any other body would be silently ignored, so refuse it.
+  if (request.body !== undefined) throw unsupportedMediaType('POST _search takes parameters as application/x-www-form-urlencoded', 'Content-Type');
   const query = parseSearchQuery(types, request.query, hc.config.maxCount);
   const count = query.count ?? parseCount(firstParam(request, '_count'), hc.config);
   const result = await runSearch(hc.search, hc.repo, hc.ctx, { query, count, baseUrl: hc.baseUrl, strict: strictHandling(request.prefer), restrict });
