@@ -1,4 +1,5 @@
-// /readyz: ready while the database answers, 503 once shutting down (a state clients of a stopping process cannot reach any more).
+// /readyz 503 once shutting down: clients of a stopping process cannot see it (its listener is closed), so it is pinned here.
+// The database-unavailable 503 is covered over HTTP in test/integration/health.test.ts.
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,17 +8,13 @@ import type { SqlDriver } from '../../src/storage/drivers/driver.js';
 
 describe('readyz', () => {
   let shuttingDown = false;
-  let databaseUp = true;
   let url: string;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
     const db = {
       name: 'pglite',
-      query: async () => {
-        if (!databaseUp) throw new Error('connection refused');
-        return [];
-      },
+      query: async () => [],
     } as unknown as SqlDriver;
     const app = express();
     app.get('/readyz', readyz(db, () => shuttingDown));
@@ -33,13 +30,6 @@ describe('readyz', () => {
   it('answers 200 while the database answers', async () => {
     const res = await fetch(url);
     expect({ status: res.status, body: await res.json() }).toEqual({ status: 200, body: { status: 'ready', database: 'pglite' } });
-  });
-
-  it('answers 503 when the database does not', async () => {
-    databaseUp = false;
-    const res = await fetch(url);
-    databaseUp = true;
-    expect({ status: res.status, body: await res.json() }).toEqual({ status: 503, body: { status: 'database-unavailable', database: 'pglite' } });
   });
 
   it('answers 503 once shutting down, even with the database up', async () => {
