@@ -4,6 +4,7 @@ import { dayRange, type Day } from './calendar.js';
 import { observationDate } from './resource-dates.js';
 
 const FINAL = new Set(['final', 'amended', 'corrected']);
+const NONE: Observation[] = Object.freeze([]) as unknown as Observation[];
 
 interface Dated {
   /** The last day the effective date covers (a partial date counts as its last day when ordering). */
@@ -11,10 +12,12 @@ interface Dated {
   observation: Observation;
 }
 
-/** Attestations grouped by "system|code", built once per collection of resources (rules ask for many codes). */
-const indexes = new WeakMap<readonly Resource[], Map<string, Dated[]>>();
+type Index = Map<string, Map<string, Dated[]>>;
 
-function index(resources: readonly Resource[]): Map<string, Dated[]> {
+/** Attestations grouped by system and code, built once per collection of resources (rules ask for many codes). */
+const indexes = new WeakMap<readonly Resource[], Index>();
+
+function index(resources: readonly Resource[]): Index {
   let byCode = indexes.get(resources);
   if (byCode) return byCode;
   byCode = new Map();
@@ -24,14 +27,15 @@ function index(resources: readonly Resource[]): Map<string, Dated[]> {
     if (!FINAL.has(o.status as string) || typeof o.valueBoolean !== 'boolean' || !Array.isArray(o.code?.coding)) continue;
     const range = dayRange(observationDate(o));
     if (!range) continue;
-    const seen = new Set<string>();
+    const dated = { hi: range.hi, observation: o };
     for (const c of o.code.coding) {
-      const key = `${c?.system}|${c?.code}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      let list = byCode.get(key);
-      if (!list) byCode.set(key, (list = []));
-      list.push({ hi: range.hi, observation: o });
+      if (typeof c?.system !== 'string' || typeof c.code !== 'string') continue;
+      let codes = byCode.get(c.system);
+      if (!codes) byCode.set(c.system, (codes = new Map()));
+      let list = codes.get(c.code);
+      if (!list) codes.set(c.code, (list = []));
+      // The same coding twice on one Observation counts once.
+      if (list[list.length - 1] !== dated) list.push(dated);
     }
   }
   indexes.set(resources, byCode);
@@ -44,17 +48,17 @@ function index(resources: readonly Resource[]): Map<string, Dated[]> {
  * latest `false` ones or, when there is none, the latest `true` ones.
  */
 export function decidingAttestations(resources: readonly Resource[], system: string, code: string, asOf: Day): Observation[] {
-  const candidates = index(resources).get(`${system}|${code}`);
-  if (!candidates) return [];
+  const candidates = index(resources).get(system)?.get(code);
+  if (!candidates) return NONE;
   let latest = Number.NEGATIVE_INFINITY;
-  let deciding: Observation[] = [];
+  let falses = 0;
   for (const { hi, observation } of candidates) {
-    if (hi > asOf) continue;
-    if (hi > latest) {
-      latest = hi;
-      deciding = [observation];
-    } else if (hi === latest) deciding.push(observation);
+    if (hi > asOf || hi < latest) continue;
+    if (hi > latest) [latest, falses] = [hi, 0];
+    if (observation.valueBoolean === false) falses++;
   }
-  const negative = deciding.filter((o) => o.valueBoolean === false);
-  return negative.length ? negative : deciding;
+  if (latest === Number.NEGATIVE_INFINITY) return NONE;
+  const deciding: Observation[] = [];
+  for (const { hi, observation } of candidates) if (hi === latest && (falses === 0 || observation.valueBoolean === false)) deciding.push(observation);
+  return deciding;
 }

@@ -32,9 +32,14 @@ function isResource(value: unknown): value is Resource {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Resource).resourceType === 'string';
 }
 
-/** Entries without a resource (or with something that is not one) are ignored. */
+/** Entries without a resource (or with something that is not one) are ignored; usable entries are passed on as they are. */
 export function usableEntries(entries: readonly { fullUrl?: unknown; resource?: unknown }[]): MemberEntry[] {
-  return entries.filter((e) => isResource(e?.resource)).map((e) => ({ fullUrl: typeof e.fullUrl === 'string' ? e.fullUrl : undefined, resource: e.resource as Resource }));
+  const out: MemberEntry[] = [];
+  for (const e of entries) {
+    if (!e || !isResource(e.resource)) continue;
+    out.push(e.fullUrl === undefined || typeof e.fullUrl === 'string' ? (e as MemberEntry) : { resource: e.resource });
+  }
+  return out;
 }
 
 function singlePatient(entries: readonly MemberEntry[]): Patient {
@@ -82,7 +87,6 @@ export function memberData(entries: readonly MemberEntry[], asOf: Day): MemberDa
     if (!mine || !counts(resource, asOf)) continue;
     let list = byType.get(resource.resourceType);
     if (!list) byType.set(resource.resourceType, (list = []));
-    else if (list.includes(resource)) continue;
     list.push(resource);
     resources.push(resource);
   }

@@ -17,31 +17,47 @@ export function typeIdOf(reference: string): string | undefined {
 /** Resolves references among some entries; the first entry wins when a fullUrl or a Type/id occurs twice. */
 export class ReferenceIndex {
   private readonly byFullUrl = new Map<string, Resource>();
-  private byTypeId?: Map<string, Resource>;
+  /** Type -> id -> resource, built on first use: most members never resolve anything but their subject. */
+  private byTypeId?: Map<string, Map<string, Resource>>;
 
   constructor(private readonly entries: readonly MemberEntry[]) {
     for (const { fullUrl, resource } of entries) if (fullUrl && !this.byFullUrl.has(fullUrl)) this.byFullUrl.set(fullUrl, resource);
   }
 
-  /** Built on first use: most members never resolve anything but their subject. */
-  private typeIds(): Map<string, Resource> {
+  private lookups = 0;
+
+  private typeId(type: string, id: string): Resource | undefined {
+    // A few lookups scan the entries; a member that resolves many references gets an index.
+    if (!this.byTypeId && ++this.lookups <= 8) {
+      for (const { resource } of this.entries) if (resource.id === id && resource.resourceType === type) return resource;
+      return undefined;
+    }
     if (!this.byTypeId) {
       this.byTypeId = new Map();
       for (const { resource } of this.entries) {
         if (typeof resource.id !== 'string') continue;
-        const key = `${resource.resourceType}/${resource.id}`;
-        if (!this.byTypeId.has(key)) this.byTypeId.set(key, resource);
+        let ids = this.byTypeId.get(resource.resourceType);
+        if (!ids) this.byTypeId.set(resource.resourceType, (ids = new Map()));
+        if (!ids.has(resource.id)) ids.set(resource.id, resource);
       }
     }
-    return this.byTypeId;
+    return this.byTypeId.get(type)?.get(id);
   }
 
   resolve(reference: unknown): Resource | undefined {
     if (typeof reference !== 'string' || reference === '') return undefined;
-    const exact = this.byFullUrl.get(reference) ?? this.typeIds().get(reference);
-    if (exact) return exact;
+    const byUrl = this.byFullUrl.get(reference);
+    if (byUrl) return byUrl;
+    // "Type/id" (the usual case) without the regular expression.
+    const slash = reference.indexOf('/');
+    if (slash > 0 && reference.indexOf('/', slash + 1) < 0 && reference.indexOf(':') < 0) {
+      const found = this.typeId(reference.slice(0, slash), reference.slice(slash + 1));
+      if (found) return found;
+    }
     const key = typeIdOf(reference);
-    return key ? this.typeIds().get(key) : undefined;
+    if (!key) return undefined;
+    const at = key.indexOf('/');
+    return this.typeId(key.slice(0, at), key.slice(at + 1));
   }
 
   /** Whether a reference resolves to this Patient, without building the Type/id index (the one question asked of every resource). */

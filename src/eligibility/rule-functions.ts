@@ -21,13 +21,18 @@ export interface FunctionEnv {
 export type ArgType = 'string' | 'integer' | 'date';
 export type ResultType = 'boolean' | 'integer' | 'date' | 'resource';
 
+export type Impl = (env: FunctionEnv, input: readonly unknown[], args: readonly unknown[]) => unknown[];
+
 export interface RuleFunction {
   name: string;
-  /** Accepted argument lists; a trailing '...' repeats the last type. */
+  /** Accepted argument lists. */
   arities: ArgType[][];
+  /** Any number (at least one) of arguments of this type. */
   variadic?: ArgType;
   returns: ResultType;
-  impl: (env: FunctionEnv, input: readonly unknown[], args: readonly unknown[]) => unknown[];
+  impl: Impl;
+  /** For arguments known when the rule is compiled: does the per-argument work once (the fast path uses it). */
+  prepare?: (args: readonly unknown[]) => (env: FunctionEnv, input: readonly unknown[]) => unknown[];
 }
 
 type Loose = Record<string, unknown>;
@@ -37,7 +42,10 @@ function isResource(value: unknown): value is Resource {
 }
 
 function icd(_env: FunctionEnv, input: readonly unknown[], patterns: readonly unknown[]): unknown[] {
-  const matches = icdMatcher(patterns as string[]);
+  return icdTest(icdMatcher(patterns as string[]), input);
+}
+
+function icdTest(matches: (code: string) => boolean, input: readonly unknown[]): unknown[] {
   for (const item of input) {
     if (typeof item !== 'object' || item === null) continue;
     const coding = (item as Loose).coding;
@@ -140,7 +148,17 @@ const datesOf = (pick: (r: Resource) => unknown) => (_env: FunctionEnv, input: r
 };
 
 export const RULE_FUNCTIONS: RuleFunction[] = [
-  { name: 'icd', arities: [['string']], variadic: 'string', returns: 'boolean', impl: icd },
+  {
+    name: 'icd',
+    arities: [['string']],
+    variadic: 'string',
+    returns: 'boolean',
+    impl: icd,
+    prepare: (patterns) => {
+      const matches = icdMatcher(patterns as string[]);
+      return (_env, input) => icdTest(matches, input);
+    },
+  },
   { name: 'eventDate', arities: [[]], returns: 'date', impl: datesOf(eventDate) },
   { name: 'abatementDate', arities: [[]], returns: 'date', impl: datesOf(abatementDate) },
   {

@@ -28,23 +28,25 @@ function criteria(name: string, p: ParamCompiler, st: Static): Compiled {
 function filter(input: Compiled, c: Compiled): Fn {
   // One buffer for the item under test: the criteria's result is read at once and nothing keeps the buffer.
   const one: Coll = [undefined];
+  const [inputFn, test] = [input.fn, c.fn];
   return (s, coll) => {
-    const items = input.fn(s, coll);
-    const out: Coll = [];
+    const items = inputFn(s, coll);
+    let out: Coll | undefined;
     for (const item of items) {
       one[0] = item;
-      if (c.fn(s, one)[0] === true) out.push(item);
+      if (test(s, one)[0] === true) (out ??= []).push(item);
     }
-    return out;
+    return out ?? EMPTY;
   };
 }
 
 function anyPasses(input: Compiled, c: Compiled): (s: FastScope, coll: Coll) => boolean {
   const one: Coll = [undefined];
+  const [inputFn, test] = [input.fn, c.fn];
   return (s, coll) => {
-    for (const item of input.fn(s, coll)) {
+    for (const item of inputFn(s, coll)) {
       one[0] = item;
-      if (c.fn(s, one)[0] === true) return true;
+      if (test(s, one)[0] === true) return true;
     }
     return false;
   };
@@ -98,24 +100,28 @@ export const BUILTINS: Record<string, Builtin> = {
     arity('exists', p, 0, 1);
     const any = p.count ? anyPasses(input, criteria('exists', p, input.st)) : input.any;
     if (any) return { st: BOOLEAN, fn: (s, coll) => bool(any(s, coll)) };
-    return { st: BOOLEAN, fn: (s, coll) => bool(input.fn(s, coll).length > 0) };
+    const inputFn = input.fn;
+    return { st: BOOLEAN, fn: (s, coll) => bool(inputFn(s, coll).length > 0) };
   },
   empty: (input, p) => {
     arity('empty', p, 0);
     const any = input.any;
     if (any) return { st: BOOLEAN, fn: (s, coll) => bool(!any(s, coll)) };
-    return { st: BOOLEAN, fn: (s, coll) => bool(input.fn(s, coll).length === 0) };
+    const inputFn = input.fn;
+    return { st: BOOLEAN, fn: (s, coll) => bool(inputFn(s, coll).length === 0) };
   },
   count: (input, p) => {
     arity('count', p, 0);
-    return { st: INTEGER, fn: (s, coll) => [input.fn(s, coll).length] };
+    const inputFn = input.fn;
+    return { st: INTEGER, fn: (s, coll) => [inputFn(s, coll).length] };
   },
   not: (input, p) => {
     arity('not', p, 0);
+    const inputFn = input.fn;
     return {
       st: BOOLEAN,
       fn: (s, coll) => {
-        const v = toBoolean3(input.fn(s, coll));
+        const v = toBoolean3(inputFn(s, coll));
         return v === undefined ? EMPTY : bool(!v);
       },
     };

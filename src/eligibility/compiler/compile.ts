@@ -3,6 +3,7 @@ import { DateValue } from '../date-value.js';
 import { child, functionParts, parseExpression, type AstNode } from '../fhirpath-ast.js';
 import { RULE_FUNCTION_BY_NAME, type ArgType, type RuleFunction } from '../rule-functions.js';
 import { BUILTINS, type ParamCompiler } from './builtins.js';
+import { compileChain } from './chain.js';
 import { compileMember } from './navigate.js';
 import { dateArithmetic, equality, inequality, logic, membership, union } from './operators.js';
 import { BOOLEAN, DATE, EMPTY, FastPathUnsupported, INTEGER, NotCompilable, RESOURCES, STRING, type Coll, type Compiled, type Fn, type Static } from './runtime.js';
@@ -78,7 +79,11 @@ function engineFunction(fn: RuleFunction, input: Compiled, p: ParamCompiler): Co
     } catch {
       throw new NotCompilable(`${fn.name}() with arguments of the wrong type`);
     }
-    return { st, fn: (s, coll) => fn.impl(s.env, input.fn(s, coll), fixed) };
+    const prepared = fn.prepare?.(fixed);
+    const inputFn = input.fn;
+    if (prepared) return { st, fn: (s, coll) => prepared(s.env, inputFn(s, coll)) };
+    const impl = fn.impl;
+    return { st, fn: (s, coll) => impl(s.env, inputFn(s, coll), fixed) };
   }
   return {
     st,
@@ -108,14 +113,17 @@ class Compiler {
       case 'ThisInvocation':
         return { st: input, fn: (_s, coll) => coll };
       case 'InvocationExpression': {
+        const fused = this.chain(node, input);
+        if (fused) return fused;
         const left = this.compile(child(node, 0), input);
         const right = child(node, 1);
         if (right.type === 'ThisInvocation') throw new NotCompilable('$this inside a path');
         const r = this.compile(right, left.st);
-        return { st: r.st, fn: (s, coll) => r.fn(s, left.fn(s, coll)) };
+        const [lf, rf] = [left.fn, r.fn];
+        return { st: r.st, fn: (s, coll) => rf(s, lf(s, coll)), any: r.any && ((s, coll) => (r.any as NonNullable<Compiled['any']>)(s, lf(s, coll))) };
       }
       case 'MemberInvocation':
-        return compileMember(child(node).text as string, input);
+        return compileChain([child(node).text as string], input) ?? compileMember(child(node).text as string, input);
       case 'FunctionInvocation':
         return this.call(node, { st: input, fn: (_s, coll) => coll });
       case 'IndexerExpression':
@@ -137,6 +145,26 @@ class Compiler {
       default:
         throw new NotCompilable(node.type);
     }
+  }
+
+  /** `base.a.b...`: the member names after a base expression, fused when the path is known (see chain.ts). */
+  private chain(node: AstNode, input: Static): Compiled | undefined {
+    const names: string[] = [];
+    let base: AstNode = node;
+    while (base.type === 'InvocationExpression' && child(base, 1).type === 'MemberInvocation') {
+      names.unshift(child(child(base, 1)).text as string);
+      base = child(base, 0);
+    }
+    // A member at the very start (`period.start` inside where()) reads from the input itself.
+    const first = base.type === 'TermExpression' && child(base).type === 'InvocationTerm' && child(child(base)).type === 'MemberInvocation' ? child(child(child(base))).text : undefined;
+    if (first !== undefined) names.unshift(first);
+    if (names.length === 0 || (names.length === 1 && first !== undefined)) return undefined;
+    const baseCompiled: Compiled = first !== undefined ? { st: input, fn: (_s, coll) => coll } : this.compile(base, input);
+    const fused = compileChain(names, baseCompiled.st);
+    if (!fused) return undefined;
+    if (first !== undefined) return fused;
+    const [bf, ff] = [baseCompiled.fn, fused.fn];
+    return { st: fused.st, fn: (s, coll) => ff(s, bf(s, coll)) };
   }
 
   private variable(node: AstNode): Compiled {

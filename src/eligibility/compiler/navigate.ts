@@ -1,8 +1,8 @@
 // Member access as fhirpath.js does it with the R4 model: choice types (value -> valueBoolean...), element paths and types.
 import r4 from 'fhirpath/fhir-context/r4';
-import { FastPathUnsupported, isResource, NotCompilable, type Coll, type Compiled, type Static } from './runtime.js';
+import { EMPTY, FastPathUnsupported, isResource, NotCompilable, type Coll, type Compiled, type Static } from './runtime.js';
 
-interface Key {
+export interface Key {
   key: string;
   /** The primitive-extension twin ("_key"). */
   twin: string;
@@ -34,7 +34,7 @@ function getter(key: string): Key['get'] {
 }
 
 /** The keys to try, in fhirpath.js's order, for `name` on an item at `parentPath` (see its makeChildResNodes). */
-function plan(parentPath: string, name: string): Key[] {
+export function plan(parentPath: string, name: string): Key[] {
   const cacheKey = `${parentPath}|${name}`;
   let keys = plans.get(cacheKey);
   if (keys) return keys;
@@ -91,9 +91,13 @@ export function compileMember(name: string, input: Static): Compiled {
   }
   const record = !(out.paths?.length === 1);
   const fixed = input.kind === 'element' && input.paths?.length === 1 ? plan(input.paths[0], name) : undefined;
+  // Resources of one known type (%Condition, $this in %Condition.where(...)): the plan is known unless the item is another type.
+  const oneType = input.kind === 'resource' && input.paths?.length === 1 ? input.paths[0] : undefined;
+  const oneTypeKeys = oneType ? plan(oneType, name) : undefined;
   const local = new Map<string, Key[]>();
   const orders = new Map<Key[], Map<string, number>>();
   const keysFor = (item: object): Key[] => {
+    if (oneTypeKeys && (item as { resourceType?: unknown }).resourceType === oneType) return oneTypeKeys;
     if (fixed && !isResource(item)) return fixed;
     const path = pathOf(item, input);
     let keys = local.get(path);
@@ -108,7 +112,8 @@ export function compileMember(name: string, input: Static): Compiled {
   return {
     st: out,
     fn: (_scope, coll) => {
-      const result: Coll = [];
+      // Most members lack most elements: allocate only when something is found.
+      let result: Coll | undefined;
       for (const item of coll) {
         if (typeof item !== 'object' || item === null || Array.isArray(item)) {
           // fhirpath.js reads data[name] even on a primitive: nothing, unless the name is a JavaScript property ("length").
@@ -125,9 +130,9 @@ export function compileMember(name: string, input: Static): Compiled {
           if (record_[key.twin] !== undefined) throw new FastPathUnsupported('primitive extension without a value');
           continue;
         }
-        push(result, value, key.path, record);
+        push((result ??= []), value, key.path, record);
       }
-      return result;
+      return result ?? EMPTY;
     },
   };
 }

@@ -40,11 +40,12 @@ export function equality(op: string, l: Compiled, r: Compiled): Compiled {
   if (l.st.kind !== 'value' && r.st.kind !== 'value') throw new NotCompilable('= between two data values');
   const negate = op === '!=';
   const [ta, tb] = [mayBeTemporal(l.st), mayBeTemporal(r.st)];
+  const [lf, rf] = [l.fn, r.fn];
   return {
     st: BOOLEAN,
     fn: (s, input) => {
-      const a = l.fn(s, input);
-      const b = r.fn(s, input);
+      const a = lf(s, input);
+      const b = rf(s, input);
       if (a.length === 0 || b.length === 0) return EMPTY;
       const eq = equalColls(a, b, ta, tb);
       return eq === undefined ? EMPTY : bool(negate ? !eq : eq);
@@ -219,7 +220,8 @@ export function distinct(coll: Coll): Coll {
 }
 
 export function union(l: Compiled, r: Compiled): Compiled {
-  return { st: merge(l.st, r.st), fn: (s, input) => distinct(l.fn(s, input).concat(r.fn(s, input))) };
+  const [lf, rf] = [l.fn, r.fn];
+  return { st: merge(l.st, r.st), fn: (s, input) => distinct(lf(s, input).concat(rf(s, input))) };
 }
 
 const CALENDAR_UNITS: Record<string, number> = { year: 12, years: 12, month: 1, months: 1 };

@@ -1,0 +1,114 @@
+// Eligibility benchmark: members/s on one core (fast path vs fhirpath.js in the same run), and single-member $ecm-eligibility over HTTP.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon, { type Request } from 'autocannon';
+import type { Bundle } from '@medplum/fhirtypes';
+import { parseFullDate } from '../src/eligibility/calendar.js';
+import { DateValue } from '../src/eligibility/date-value.js';
+import { evaluateMember } from '../src/eligibility/evaluate.js';
+import type { EvaluationStats, Mode } from '../src/eligibility/expression.js';
+import { memberData, usableEntries } from '../src/eligibility/member.js';
+import { packagedRuleSet } from '../src/eligibility/packaged-rules.js';
+import { generateMembers, type GeneratedMember } from '../test/helpers/eligibility-generator.js';
+import { seededRandom } from '../test/helpers/random.js';
+import { fromAutocannon } from './support/figures.js';
+import { createPgliteDirectory, createPostgresDatabase, startServerUnderTest, type Database } from './support/target.js';
+
+const env = process.env;
+const SIZE = Number(env.BENCH_MEMBER_SIZE ?? 150);
+const MEMBERS = Number(env.BENCH_MEMBERS ?? 3000);
+const REFERENCE_MEMBERS = Number(env.BENCH_REFERENCE_MEMBERS ?? 150);
+const SECONDS = Number(env.BENCH_SECONDS ?? 10);
+const backend = env.BENCH_BACKEND ?? (env.DATABASE_URL ? 'postgres' : 'pglite');
+const TARGETS = { membersPerSecond: 2000, speedUp: 20, p99Ms: 50 };
+
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+interface Run {
+  members: number;
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** Evaluates members one after another on this thread (member indexing included, JSON parsing not). */
+function run(members: GeneratedMember[], mode: Mode, stats?: EvaluationStats): Run {
+  const rules = packagedRuleSet();
+  const [wall0, cpu0] = [performance.now(), cpuMs()];
+  for (const m of members) {
+    const day = parseFullDate(m.asOf) as number;
+    evaluateMember(rules, memberData(usableEntries(m.bundle.entry ?? []), day), new DateValue(day, m.asOf), { mode, stats });
+  }
+  return { members: members.length, wallMs: performance.now() - wall0, cpuMs: cpuMs() - cpu0 };
+}
+
+const perSecond = (r: Run, by: 'wallMs' | 'cpuMs') => (r.members / r[by]) * 1000;
+const mark = (ok: boolean) => (ok ? 'ok' : 'BELOW TARGET');
+
+function engine(): { fast: number; speedUp: number } {
+  const resources = (ms: GeneratedMember[]) => ms.reduce((n, m) => n + (m.bundle.entry?.length ?? 0), 0) / ms.length;
+  const members = [...generateMembers(seededRandom(20260615), MEMBERS, SIZE, false)];
+  console.log(`members: ${MEMBERS} seeded random members of ${resources(members).toFixed(0)} resources (the Patient included)`);
+  packagedRuleSet();
+  // Warm up both evaluators (JIT) before measuring: one whole pass of the fast path, a few members on fhirpath.js.
+  run(members, 'fast');
+  run(members.slice(0, 30), 'reference');
+  const stats: EvaluationStats = { compiled: 0, fhirpath: 0, handedOver: 0, errors: 0 };
+  const fast = run(members, 'fast', stats);
+  const reference = run(members.slice(0, REFERENCE_MEMBERS), 'reference');
+  // JSON.parse of each member Bundle, for the end-to-end figure of a batch job reading members from files.
+  const texts = members.map((m) => JSON.stringify(m.bundle));
+  const cpu0 = cpuMs();
+  for (const t of texts) JSON.parse(t) as Bundle;
+  const parseMs = cpuMs() - cpu0;
+  const fastCpu = perSecond(fast, 'cpuMs');
+  const refCpu = perSecond(reference, 'cpuMs');
+  const speedUp = fastCpu / refCpu;
+  console.log('');
+  console.log('evaluator            members/s (wall)  members/s (CPU, one core)  per member');
+  console.log(`fast path            ${perSecond(fast, 'wallMs').toFixed(0).padStart(17)}  ${fastCpu.toFixed(0).padStart(25)}  ${((fast.cpuMs / fast.members) * 1000).toFixed(0)} us`);
+  console.log(`fhirpath.js          ${perSecond(reference, 'wallMs').toFixed(0).padStart(17)}  ${refCpu.toFixed(0).padStart(25)}  ${((reference.cpuMs / reference.members) * 1000).toFixed(0)} us  (${reference.members} members)`);
+  console.log(`fast path + JSON.parse of each member: ${((fast.members / (fast.cpuMs + parseMs)) * 1000).toFixed(0)} members/s (CPU)`);
+  console.log(`expressions: ${stats.compiled} compiled runs, ${stats.fhirpath} on fhirpath.js, ${stats.handedOver} handed over at run time, ${stats.errors} errors`);
+  console.log(`target >= ${TARGETS.membersPerSecond} members/s on one core: ${mark(fastCpu >= TARGETS.membersPerSecond)}; speed-up ${speedUp.toFixed(1)}x (target >= ${TARGETS.speedUp}x): ${mark(speedUp >= TARGETS.speedUp)}`);
+  return { fast: fastCpu, speedUp };
+}
+
+async function http(): Promise<void> {
+  const database: Database = backend === 'postgres' ? await createPostgresDatabase(env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test', 'calaim_bench_eligibility') : createPgliteDirectory();
+  mkdirSync('.bench', { recursive: true });
+  const server = await startServerUnderTest({ mode: 'child', database, poolSize: 10, logLevel: 'warn', logFile: join('.bench', 'eligibility-server.log'), nodeFlags: [] });
+  try {
+    const base = `${server.url}/fhir`;
+    const members = [...generateMembers(seededRandom(7), 50, SIZE, false)];
+    const posted: Request[] = members.map((m) => ({ method: 'POST', path: `/fhir/Patient/$ecm-eligibility?asOf=${m.asOf}`, headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(m.bundle) }));
+    // The stored form: the same members written as transactions first.
+    const stored: Request[] = [];
+    for (const m of members.slice(0, 20)) {
+      const id = m.bundle.entry?.[0].resource?.id as string;
+      const tx = { resourceType: 'Bundle', type: 'transaction', entry: (m.bundle.entry ?? []).map((e) => ({ resource: e.resource, request: { method: 'PUT', url: `${e.resource?.resourceType}/${e.resource?.id}` } })) };
+      const res = await fetch(base, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(tx) });
+      if (res.ok) stored.push({ method: 'GET', path: `/fhir/Patient/${id}/$ecm-eligibility?asOf=${m.asOf}` });
+    }
+    console.log('');
+    console.log(`HTTP, one connection, ${SECONDS} s each, server on ${backend} (child process); ${members[0].bundle.entry?.length} resources per member`);
+    console.log('form                                  req/s    p50 ms   p99 ms  errors');
+    for (const [label, requests] of [
+      ['POST Patient/$ecm-eligibility', posted],
+      ['GET Patient/[id]/$ecm-eligibility', stored],
+    ] as const) {
+      if (requests.length === 0) continue;
+      await autocannon({ url: server.url, connections: 1, duration: 2, requests: [...requests] });
+      const f = fromAutocannon(await autocannon({ url: server.url, connections: 1, duration: SECONDS, requests: [...requests] }));
+      console.log(`${label.padEnd(36)} ${f.reqPerSec.toFixed(0).padStart(6)} ${f.p50Ms.toFixed(1).padStart(9)} ${f.p99Ms.toFixed(1).padStart(8)} ${String(f.errors).padStart(7)}  p99 < ${TARGETS.p99Ms} ms: ${mark(f.p99Ms < TARGETS.p99Ms)}`);
+    }
+  } finally {
+    await server.stop();
+    await database.drop();
+  }
+}
+
+engine();
+if (env.BENCH_ONLY !== 'engine') await http();
