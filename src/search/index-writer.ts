@@ -2,6 +2,7 @@
 import type { SqlExecutor } from '../storage/drivers/driver.js';
 import type { IndexWriter, StoredVersion } from '../storage/repository.js';
 import { extractRows, type IndexRows } from './extract.js';
+import { clipForIndex } from './normalize.js';
 import type { SearchParameterRegistry } from './parameters.js';
 
 interface TableSpec {
@@ -41,7 +42,7 @@ export function indexStatement(version: StoredVersion, rows: IndexRows | undefin
     const data = rows ? spec.rows(rows) : [];
     if (data.length === 0) return;
     const arrays = spec.columns.map((_, c) => {
-      params.push(data.map((row) => row[c]));
+      params.push(data.map((row) => (spec.types[c] === 'text' && typeof row[c] === 'string' ? clipForIndex(row[c] as string) : row[c])));
       return `$${params.length}::${spec.types[c]}[]`;
     });
     parts.push(`i${t} AS (INSERT INTO ${spec.table} (resource_type, id, ${spec.columns.join(', ')}) SELECT $1, $2, * FROM unnest(${arrays.join(', ')}))`);

@@ -75,3 +75,20 @@ export function decimals(value: string): number {
 }
 
 export const NUMBER_RE = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Longest indexed text, in UTF-8 bytes: btree index entries must stay well under PostgreSQL's ~2.7 kB limit. */
+export const INDEX_TEXT_BYTES = 600;
+
+/** Cuts a string to at most INDEX_TEXT_BYTES of UTF-8 at a character boundary (values this long match on their prefix). */
+export function clipForIndex(value: string): string {
+  if (value.length * 3 <= INDEX_TEXT_BYTES || Buffer.byteLength(value, 'utf8') <= INDEX_TEXT_BYTES) return value;
+  let bytes = 0;
+  let end = 0;
+  for (const char of value) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (bytes + size > INDEX_TEXT_BYTES) break;
+    bytes += size;
+    end += char.length;
+  }
+  return value.slice(0, end);
+}

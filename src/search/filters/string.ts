@@ -1,6 +1,6 @@
 // string parameters: starts-with by default (case- and accent-insensitive), :exact, :contains.
 import { badRequest } from '../../fhir/errors.js';
-import { escapeLike, normalizeString } from '../normalize.js';
+import { clipForIndex, escapeLike, normalizeString } from '../normalize.js';
 import { existsIn, or, unescapeValue } from '../sql.js';
 import type { FilterBuilder } from './types.js';
 
@@ -12,7 +12,7 @@ export const stringFilter: FilterBuilder = ({ sql, target, def, modifier, values
     case 'contains':
       return existsIn(sql, target, 'idx_string', def.code, (a) => or(texts.map((v) => `${a}.value_norm LIKE ${sql.add('%' + escapeLike(normalizeString(v)) + '%')}`)));
     case 'exact':
-      return existsIn(sql, target, 'idx_string', def.code, (a) => or(texts.map((v) => `${a}.value_raw = ${sql.add(v)}`)));
+      return existsIn(sql, target, 'idx_string', def.code, (a) => or(texts.map((v) => `${a}.value_raw = ${sql.add(clipForIndex(v))}`)));
     default:
       throw badRequest(`Modifier :${modifier} is not supported for string parameter ${def.code}`, key);
   }

@@ -1,13 +1,13 @@
 // token parameters: system|code forms, :not, :text, :of-type, :in / :not-in.
 import { badRequest } from '../../fhir/errors.js';
-import { escapeLike, normalizeString } from '../normalize.js';
+import { clipForIndex, escapeLike, normalizeString } from '../normalize.js';
 import { splitEscaped } from '../query.js';
 import { existsIn, or, unescapeValue, type SqlParams } from '../sql.js';
 import type { FilterArgs, FilterBuilder } from './types.js';
 
 /** One token value ([system|]code) against a system and a code column. */
 export function tokenMatch(sql: SqlParams, systemColumn: string, codeColumn: string, value: string, key: string): string {
-  const parts = splitEscaped(value, '|');
+  const parts = splitEscaped(value, '|').map(clipForIndex);
   if (parts.length === 1) return `${codeColumn} = ${sql.add(parts[0])}`;
   if (parts.length !== 2) throw badRequest(`Invalid token "${value}" (expected [system|]code)`, key);
   const [system, code] = parts;
