@@ -76,10 +76,15 @@ export async function executeSearch(repo: Repository, ctx: RequestContext, index
   const cursor = query.cursor !== undefined ? decodeCursor(query.cursor, query.sort) : undefined;
   const reverse = cursor?.direction === 'prev';
   const page = cursor ? and([where, keysetCondition(sql, keys, 'r', cursor)]) : where;
-  const keyColumns = keys.map((k, i) => `, (${k.expr})::text AS k${i}`).join('');
+  // The page is chosen on narrow columns (index-only scans, no content read for rows that are filtered or sorted away);
+  // only the page's rows then fetch their content. Sort values travel typed (s) for ordering and as text (k) for cursors.
+  const keyColumns = keys.map((k, i) => `, (${k.expr}) AS s${i}`).join('');
+  const outerKeys = keys.map((k, i) => ({ ...k, expr: `m.s${i}` }));
   const rows = await repo.select<Row>(
     ctx,
-    `SELECT r.id, r.content::text AS content${keyColumns} FROM resource r WHERE ${page} ORDER BY ${orderBy(keys, 'r', reverse)} LIMIT ${run.count + 1}`,
+    `SELECT m.id, c.content::text AS content${keys.map((_, i) => `, m.s${i}::text AS k${i}`).join('')}` +
+      ` FROM (SELECT r.resource_type, r.id${keyColumns} FROM resource r WHERE ${page} ORDER BY ${orderBy(keys, 'r', reverse)} LIMIT ${run.count + 1}) m` +
+      ` JOIN resource c ON c.resource_type = m.resource_type AND c.id = m.id ORDER BY ${orderBy(outerKeys, 'm', reverse)}`,
     sql.values,
   );
   const hasMore = rows.length > run.count;
