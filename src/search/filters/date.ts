@@ -12,8 +12,12 @@ export function rangeCondition(sql: SqlParams, low: string, high: string, prefix
   const sLow = () => sql.add(range.low, 'timestamptz');
   const sHigh = () => sql.add(range.high, 'timestamptz');
   switch (prefix) {
-    case 'eq':
-      return `(${low} >= ${sLow()} AND ${high} <= ${sHigh()})`;
+    case 'eq': {
+      // low <= high for every stored range (a Period that ends before it starts breaks FHIR invariant per-1), so
+      // low <= search high is implied; it bounds the index range on low, which otherwise runs to the end of time.
+      const h = sHigh();
+      return `(${low} >= ${sLow()} AND ${low} <= ${h} AND ${high} <= ${h})`;
+    }
     case 'ne':
       return `(${low} < ${sLow()} OR ${high} > ${sHigh()})`;
     case 'gt':
