@@ -4,7 +4,7 @@
 // the owning id, so a filter is an index-only scan that yields ids in id order (merge joins under ORDER BY id, early
 // stop at the page size) or an index-only probe for one id. Owner indexes (resource_type, id, param) serve deletes,
 // :missing and per-resource probes. Extended statistics stop the planner multiplying the selectivities of columns
-// that move together (resource_type, param and code), which made it misjudge result sizes by 100x.
+// that move together (resource_type, param, code and system), which made it misjudge result sizes by 100x.
 export const version = 2;
 export const name = 'search-index';
 export const sql = `
@@ -19,7 +19,7 @@ CREATE TABLE idx_token (
 CREATE INDEX idx_token_code ON idx_token (resource_type, param, code, id) INCLUDE (system);
 CREATE INDEX idx_token_text ON idx_token (resource_type, param, text_norm text_pattern_ops) INCLUDE (id) WHERE text_norm IS NOT NULL;
 CREATE INDEX idx_token_owner ON idx_token (resource_type, id, param);
-CREATE STATISTICS idx_token_stats (dependencies, mcv) ON resource_type, param, code FROM idx_token;
+CREATE STATISTICS idx_token_stats (dependencies, mcv) ON resource_type, param, code, system FROM idx_token;
 -- A longer most-common list, so codes of one type and parameter (a Community Support, a Task status) are counted, not guessed.
 ALTER STATISTICS idx_token_stats SET STATISTICS 500;
 
