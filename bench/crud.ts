@@ -48,12 +48,12 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const serverDb: Database = backend === 'postgres' ? await createPostgresDatabase(adminUrl, 'calaim_bench') : createPgliteDirectory();
   const rawDb: Database | undefined = backend === 'pglite' ? createPgliteDirectory() : undefined;
-  const nodeFlags = env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(outDir, 'profiles')}`] : [];
+  const nodeFlags = env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(outDir, 'crud-profiles')}`] : [];
   let server: ServerUnderTest | undefined;
   let raw: RawStore | undefined;
   let failed = false;
   try {
-    server = await startServerUnderTest({ mode, database: serverDb, poolSize, logLevel, logFile: join(outDir, 'server.log'), nodeFlags });
+    server = await startServerUnderTest({ mode, database: serverDb, poolSize, logLevel, logFile: join(outDir, 'crud-server.log'), nodeFlags });
     raw = backend === 'postgres' ? await openRawPostgres(serverDb.databaseUrl as string, poolSize) : await openRawPglite(rawDb?.dataDir as string);
     const { url, pid } = server;
     const store = raw;
@@ -74,10 +74,11 @@ async function main(): Promise<void> {
     /** Measures fn after a warm-up, with CPU accounting around the measured run only. */
     const measure = async (label: string, run: (duration: number) => Promise<Figures>): Promise<Figures> => {
       if (warmup > 0) await run(warmup);
-      const pgPids = await store.backendPids();
-      const before = snapshot(mode === 'child' ? pid : undefined, pgPids);
+      const serverPid = mode === 'child' ? pid : undefined;
+      const before = snapshot(serverPid, await store.backendPids());
       const figures = await run(seconds);
-      figures.cpu = cpuUse(before, snapshot(mode === 'child' ? pid : undefined, pgPids), mode === 'inprocess');
+      // Backends opened during the run (pool growth) are counted from zero; ones that closed are lost (pools keep theirs open).
+      figures.cpu = cpuUse(before, snapshot(serverPid, await store.backendPids()), mode === 'inprocess');
       row(label, figures);
       return figures;
     };
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
     const summary = { at: new Date().toISOString(), backend, serverMode: mode, logLevel, connections, poolSize, seconds, warmup, jsonBytes, loadAverage: load1 };
     writeFileSync(out, JSON.stringify({ ...summary, database: settings, results, ratios, targets: TARGETS }, null, 2) + '\n');
     console.log(`figures written to ${out}`);
-    if (failed) console.error(`some requests failed; see ${join(outDir, 'server.log')}`);
+    if (failed) console.error(`some requests failed; see ${join(outDir, 'crud-server.log')}`);
   } finally {
     await raw?.close();
     await server?.stop();

@@ -8,7 +8,7 @@ export interface CpuSnapshot {
   /** CPU time in ms per process group. */
   server: number;
   bench: number;
-  /** Per backend pid, so backends that come or go during the run are left out rather than miscounted. */
+  /** Per backend pid, so a backend that closes during the run cannot turn the sum negative. */
   postgres: Map<number, number>;
   /** All CPUs' busy time (every process on the machine), in ms. */
   machine: number;
@@ -59,10 +59,7 @@ export function cpuUse(before: CpuSnapshot, after: CpuSnapshot, serverInBench: b
   const server = serverInBench ? 0 : after.server - before.server;
   const bench = after.bench - before.bench;
   let postgres = 0;
-  for (const [pid, ms] of after.postgres) {
-    const start = before.postgres.get(pid);
-    if (start !== undefined && ms > 0) postgres += ms - start;
-  }
+  for (const [pid, ms] of after.postgres) if (ms > 0) postgres += ms - (before.postgres.get(pid) ?? 0);
   const other = Math.max(0, after.machine - before.machine - server - bench - postgres);
   return { serverCores: server / wall, benchCores: bench / wall, postgresCores: postgres / wall, otherCores: other / wall };
 }
