@@ -28,6 +28,7 @@ const adminUrl = env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgre
 const dbName = env.BENCH_DATABASE ?? (spec.resources === 100_000 ? 'calaim_bench_search' : `calaim_bench_search_${spec.resources}`);
 const only = env.BENCH_ONLY ? new Set(env.BENCH_ONLY.split(',')) : undefined;
 const plansOnly = env.BENCH_PLANS_ONLY === '1';
+const explainVariants = Number(env.BENCH_EXPLAIN_VARIANTS ?? 3);
 const outDir = '.bench';
 const TARGETS = { p99Ms: 50, reqPerSec: 500 };
 
@@ -115,11 +116,11 @@ async function main(): Promise<void> {
       if (figures.errors > 0) failed = true;
     }
 
-    console.log(`\nEXPLAIN (ANALYZE, BUFFERS), 3 value variants per query; full plans in ${join(outDir, 'search-plans')}/`);
+    console.log(`\nEXPLAIN (ANALYZE, BUFFERS), ${explainVariants} value variants per query; full plans in ${join(outDir, 'search-plans')}/`);
     const plans: Record<string, { path: string; statements: Omit<ExplainedStatement, 'plan'>[] }[]> = {};
     for (const w of workloads) {
       const explained: { path: string; statements: ExplainedStatement[] }[] = [];
-      for (const path of w.paths.slice(0, 3)) {
+      for (const path of w.paths.slice(0, explainVariants)) {
         const statements: ExplainedStatement[] = [];
         for (const s of await captureSql(pool, path, 50)) statements.push(await explain(pool, s));
         explained.push({ path, statements });
