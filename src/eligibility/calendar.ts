@@ -115,10 +115,41 @@ export function todayInLosAngeles(now: Date): string {
 
 const cache = new Map<string, DayRange | null>();
 const CACHE_LIMIT = 100_000;
+const singleDays = new Map<Day, DayRange>();
+
+const digit = (text: string, at: number): number => {
+  const c = text.charCodeAt(at) - 48;
+  return c >= 0 && c <= 9 ? c : NaN;
+};
+const two = (text: string, at: number): number => digit(text, at) * 10 + digit(text, at + 1);
+
+/**
+ * "YYYY-MM-DD" read without a regular expression or a string-keyed cache: members bring thousands of fresh date strings,
+ * and hashing each one for a cache lookup cost more than reading it. Anything else goes the general way.
+ */
+function fullDateDay(text: string): Day | undefined {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
+  const year = two(text, 0) * 100 + two(text, 2);
+  const month = two(text, 5);
+  const day = two(text, 8);
+  if (!(year >= 1) || !(month >= 1 && month <= 12) || !(day >= 1 && day <= daysInMonth(year, month))) return undefined;
+  return dayOf(year, month, day);
+}
+
+function single(day: Day): DayRange {
+  let range = singleDays.get(day);
+  if (!range) {
+    if (singleDays.size > CACHE_LIMIT) singleDays.clear();
+    singleDays.set(day, (range = { lo: day, hi: day }));
+  }
+  return range;
+}
 
 /** The day range of a date-like value (a FHIR date, dateTime or instant string); undefined when absent or invalid. */
 export function dayRange(value: unknown): DayRange | undefined {
   if (typeof value !== 'string') return undefined;
+  const day = fullDateDay(value);
+  if (day !== undefined) return single(day);
   let range = cache.get(value);
   if (range === undefined) {
     if (cache.size >= CACHE_LIMIT) cache.clear();

@@ -35,8 +35,8 @@ export interface EvaluateOptions {
 const collator = new Intl.Collator('en', { numeric: true });
 
 /** Sorted by reference (numeric ids in numeric order), so a posted Bundle and the stored compartment give the same list. */
-function evidenceOf(member: MemberData, found: Set<Resource>): EvidenceRef[] {
-  const refs = [...found].map((r): EvidenceRef => {
+function evidenceOf(member: MemberData, found: Iterable<Resource>): EvidenceRef[] {
+  const refs = [...new Set(found)].map((r): EvidenceRef => {
     const reference = member.referenceTo(r);
     return reference ? { reference } : { display: `${r.resourceType} with neither id nor fullUrl` };
   });
@@ -55,6 +55,43 @@ function exclusions(member: MemberData, episodes: unknown[]): EligibilityResult[
   return result;
 }
 
+const byNames = new WeakMap<RuleSet, Map<string, RuleSet['variables'][number]['expression']>>();
+function variablesByName(rules: RuleSet): Map<string, RuleSet['variables'][number]['expression']> {
+  let map = byNames.get(rules);
+  if (!map) byNames.set(rules, (map = new Map(rules.variables.map((v) => [v.name, v.expression]))));
+  return map;
+}
+
+/**
+ * The Library definitions: on the fast path each is evaluated when a rule first reads it (rules that stop early never
+ * pay for the definitions they did not need); fhirpath.js gets them all, in order, as its variables.
+ */
+function libraryVariables(rules: RuleSet, scope: Scope, mode: Mode): void {
+  const { vars } = scope;
+  const full = scope.env.ages;
+  // Columns change %adult/%child only; Library definitions cannot read them, so a value once computed stays valid.
+  const byName = variablesByName(rules);
+  const compute = (name: string): unknown[] | undefined => {
+    const expression = byName.get(name);
+    if (!expression) return undefined;
+    const ageColumn = [scope.env.ages, scope.env.column] as const;
+    // Definitions are column-free: evaluate them with the member's full age range whatever column is being evaluated.
+    [scope.env.ages, scope.env.column] = [full, undefined];
+    try {
+      return (vars[name] = expression.evaluate(scope, mode));
+    } finally {
+      [scope.env.ages, scope.env.column] = ageColumn;
+    }
+  };
+  if (mode === 'fast') {
+    scope.lazy = compute;
+    scope.materialize = () => {
+      for (const { name } of rules.variables) if (!(name in vars)) compute(name);
+      scope.materialize = undefined;
+    };
+  } else for (const { name } of rules.variables) compute(name);
+}
+
 /** Evaluates the member whose data `entries` hold (exactly one Patient; MemberInputError otherwise). asOf is YYYY-MM-DD. */
 export function evaluateEntries(rules: RuleSet, entries: readonly MemberEntry[], asOf: string, options: EvaluateOptions = {}): EligibilityResult {
   const day = parseFullDate(asOf);
@@ -69,11 +106,11 @@ export function evaluateMember(rules: RuleSet, member: MemberData, asOf: DateVal
   const vars: Vars = { asOf: [asOf], patient: [member.patient] };
   for (const type of rules.resourceVariables) vars[type] = member.byType.get(type) ?? [];
   const scope: Scope = { root: member.patient, vars, env, stats: options.stats, onError: options.onError };
-  for (const { name, expression } of rules.variables) vars[name] = expression.evaluate(scope, mode);
+  libraryVariables(rules, scope, mode);
 
   // Populations: each column the age allows; met only when met in every one of them.
   const met = rules.populations.map(() => true);
-  const found = rules.populations.map(() => new Set<Resource>());
+  const found: Resource[][] = [];
   for (const column of columnsFor(ages)) {
     vars.adult = [column === 'adult'];
     vars.child = [column === 'child'];
@@ -82,20 +119,20 @@ export function evaluateMember(rules: RuleSet, member: MemberData, asOf: DateVal
     rules.populations.forEach((p, i) => {
       if (!met[i]) return;
       met[i] = p.rule.holds(scope, mode);
-      if (met[i]) p.rule.evidence(scope, mode, found[i]);
+      if (met[i]) p.rule.evidence(scope, mode, (found[i] ??= []));
     });
   }
   // %adult and %child stay behind: CS rules cannot name them (they are checked when the definitions load).
   env.ages = ages;
   env.column = undefined;
   const populations = rules.populations.map((p, i) => ({ code: p.code, group: p.group, met: met[i], evidence: met[i] ? evidenceOf(member, found[i]) : [] }));
-  const excluded = exclusions(member, vars[EXCLUSIONS_VARIABLE] ?? []);
+  const excluded = exclusions(member, vars[EXCLUSIONS_VARIABLE] ?? scope.lazy?.(EXCLUSIONS_VARIABLE) ?? []);
 
   const supports = rules.supports.map(({ code, actions }) => {
     for (const action of actions) {
       if (!action.condition) return { code, status: action.status, evidence: [] };
       if (action.condition.holds(scope, mode)) {
-        const evidence = new Set<Resource>();
+        const evidence: Resource[] = [];
         action.condition.evidence(scope, mode, evidence);
         return { code, status: action.status, evidence: evidenceOf(member, evidence) };
       }

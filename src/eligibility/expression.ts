@@ -18,7 +18,12 @@ export interface EvaluationStats {
 }
 
 export interface Scope {
+  /** Evaluates every Library definition not evaluated yet (fhirpath.js needs all its variables up front). */
+  materialize?: () => void;
+  lazy?: (name: string) => unknown[] | undefined;
   root: Resource;
+  /** [root], made once per member: every expression starts from it. */
+  rootColl?: unknown[];
   vars: Vars;
   env: FunctionEnv;
   stats?: EvaluationStats;
@@ -52,7 +57,7 @@ export class DualExpression {
   evaluate(scope: Scope, mode: Mode): unknown[] {
     if (mode === 'fast' && this.fast) {
       try {
-        const result = this.fast.fn(scope, [scope.root]);
+        const result = this.fast.fn(scope, (scope.rootColl ??= [scope.root]));
         if (scope.stats) scope.stats.compiled++;
         return result;
       } catch {
@@ -61,6 +66,7 @@ export class DualExpression {
       }
     }
     try {
+      scope.materialize?.();
       const result = this.reference(scope.root, scope.vars, scope.env);
       if (scope.stats) scope.stats.fhirpath++;
       return result;
@@ -119,12 +125,12 @@ export class RuleExpression {
     return v.length === 1 && v[0] === true;
   }
 
-  /** The resources of every branch that held (call only when the rule holds). */
-  evidence(scope: Scope, mode: Mode, into: Set<Resource>): void {
+  /** The resources of every branch that held (call only when the rule holds); may add a resource more than once. */
+  evidence(scope: Scope, mode: Mode, into: Resource[]): void {
     this.walk(this.tree, scope, mode, into);
   }
 
-  private walk(node: LogicNode, scope: Scope, mode: Mode, into: Set<Resource>): Tri {
+  private walk(node: LogicNode, scope: Scope, mode: Mode, into: Resource[]): Tri {
     if (node.kind === 'leaf') {
       let value: Tri;
       try {
@@ -133,19 +139,19 @@ export class RuleExpression {
         value = undefined;
       }
       if (value === true) {
-        for (const source of node.sources) for (const item of (this.parts.get(source) as DualExpression).evaluate(scope, mode)) if (isResource(item)) into.add(item);
+        for (const source of node.sources) for (const item of (this.parts.get(source) as DualExpression).evaluate(scope, mode)) if (isResource(item)) into.push(item);
       }
       return value;
     }
-    const left = new Set<Resource>();
-    const right = new Set<Resource>();
-    const l = this.walk(node.left, scope, mode, left);
-    const r = this.walk(node.right, scope, mode, right);
+    // Evidence of both sides is gathered into `into`, and dropped again unless the node holds.
+    const mark = into.length;
+    const l = this.walk(node.left, scope, mode, into);
+    const middle = into.length;
+    const r = this.walk(node.right, scope, mode, into);
     const value = node.kind === 'and' ? (l === false || r === false ? false : l === true && r === true ? true : undefined) : l === true || r === true ? true : l === false && r === false ? false : undefined;
-    if (value === true) {
-      if (l === true) left.forEach((x) => into.add(x));
-      if (r === true) right.forEach((x) => into.add(x));
-    }
+    if (value !== true) into.length = mark;
+    else if (l !== true) into.splice(mark, middle - mark);
+    else if (r !== true) into.length = middle;
     return value;
   }
 }

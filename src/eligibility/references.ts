@@ -60,9 +60,19 @@ export class ReferenceIndex {
     return this.typeId(key.slice(0, at), key.slice(at + 1));
   }
 
+  private lastReference?: string;
+  private lastAnswer = false;
+
   /** Whether a reference resolves to this Patient, without building the Type/id index (the one question asked of every resource). */
   resolvesTo(reference: unknown, patient: Resource): boolean {
     if (typeof reference !== 'string' || reference === '') return false;
+    // A member's resources nearly always spell their subject the same way.
+    if (reference === this.lastReference) return this.lastAnswer;
+    this.lastReference = reference;
+    return (this.lastAnswer = this.answer(reference, patient));
+  }
+
+  private answer(reference: string, patient: Resource): boolean {
     const byUrl = this.byFullUrl.get(reference);
     if (byUrl) return byUrl === patient;
     // Only one Patient is allowed, so "Patient/<its id>" can only resolve to it.

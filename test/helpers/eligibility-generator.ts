@@ -27,8 +27,8 @@ export interface GeneratedMember {
   asOf: string;
 }
 
-/** Dates around the boundaries a rule looks at, in the shapes FHIR allows (and a few it does not). */
-function dateNear(rng: Random, asOf: string): string | undefined {
+/** Dates around the boundaries a rule looks at, in the shapes FHIR allows (and a few it does not, unless `valid`). */
+function dateNear(rng: Random, asOf: string, valid = false): string | undefined {
   const day = parseFullDate(asOf) as number;
   const anchors = [day, day - 1, day + 1, minusMonths(day, 6), minusMonths(day, 6) - 1, minusMonths(day, 12), minusMonths(day, 12) - 1, day - 30, day - 31, day - rng.int(400), day - rng.int(60), day + rng.int(30)];
   const iso = dayToIso(rng.pick(anchors));
@@ -44,7 +44,7 @@ function dateNear(rng: Random, asOf: string): string | undefined {
     case 4:
       return `${iso}T${rng.pick(['07:15:00Z', '07:59:59Z', '23:30:00-05:00', '01:00:00+09:00', '16:00:00-08:00'])}`;
     case 5:
-      return rng.pick(['not-a-date', '2026-02-30', '']);
+      return valid ? iso : rng.pick(['not-a-date', '2026-02-30', '']);
     default:
       return iso;
   }
@@ -70,16 +70,23 @@ function birthDate(rng: Random, asOf: string): string | undefined {
   }
 }
 
-export function generateMember(rng: Random, size: number, index: number): GeneratedMember {
+export interface GenerateOptions {
+  /** Only data a FHIR server accepts (valid dates, required elements present): for storing members. */
+  valid?: boolean;
+}
+
+export function generateMember(rng: Random, size: number, index: number, options: GenerateOptions = {}): GeneratedMember {
+  const valid = options.valid ?? false;
   const asOf = rng.pick(AS_OF_CHOICES);
+  const near = () => dateNear(rng, asOf, valid);
   const id = `m${index}`;
-  const patientRef = rng.pick([`Patient/${id}`, `urn:uuid:${id}`, `https://ehr.example/fhir/Patient/${id}/_history/1`]);
+  const patientRef = valid ? `Patient/${id}` : rng.pick([`Patient/${id}`, `urn:uuid:${id}`, `https://ehr.example/fhir/Patient/${id}/_history/1`]);
   const patient: Resource = { resourceType: 'Patient', id };
   const bd = birthDate(rng, asOf);
   if (bd) patient.birthDate = bd;
   if (rng.chance(0.3)) patient.extension = [{ url: RACE_URL, extension: Array.from({ length: 1 + rng.int(2) }, () => ({ url: rng.chance(0.85) ? 'ombCategory' : 'detailed', valueCoding: { system: 'urn:oid:2.16.840.1.113883.6.238', code: rng.pick(RACES) } })) }];
   const resources: Resource[] = [];
-  const subject = () => (rng.chance(0.04) ? rng.pick([{ reference: 'Patient/someone-else' }, { display: 'no reference' }, undefined]) : { reference: patientRef });
+  const subject = () => (!valid && rng.chance(0.04) ? rng.pick([{ reference: 'Patient/someone-else' }, { display: 'no reference' }, undefined]) : { reference: patientRef });
   const conditionIds: string[] = [];
   let n = 0;
   const nextId = (p: string) => `${p}${index}-${++n}`;
@@ -91,26 +98,32 @@ export function generateMember(rng: Random, size: number, index: number): Genera
     const code = icd ? rng.pick(theme === 0 ? ['Z59.01', 'Z59.811', 'E11.9', 'Z60.2'] : ICD_CODES) : rng.pick(SNOMED_CODES);
     c.code = { coding: [{ system: icd ? (rng.chance(0.97) ? ICD : 'http://hl7.org/fhir/sid/icd-10') : SNOMED, code: rng.chance(0.5) ? code.replace('.', '') : code }] };
     if (rng.chance(0.1)) (c.code as { coding: unknown[] }).coding.push({ system: SNOMED, code: rng.pick(SNOMED_CODES) });
-    if (rng.chance(0.8)) c.clinicalStatus = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: rng.pick(['active', 'active', 'recurrence', 'relapse', 'inactive', 'resolved', 'remission']) }] };
-    if (rng.chance(0.2)) c.verificationStatus = { coding: [{ code: rng.pick(['confirmed', 'refuted', 'entered-in-error', 'unconfirmed']) }] };
-    const onset = dateNear(rng, asOf);
+    if (valid || rng.chance(0.8)) c.clinicalStatus = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: rng.pick(['active', 'active', 'recurrence', 'relapse', 'inactive', 'resolved', 'remission']) }] };
+    if (rng.chance(0.2)) c.verificationStatus = { coding: [{ ...(valid ? { system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status' } : {}), code: rng.pick(['confirmed', 'refuted', 'entered-in-error', 'unconfirmed']) }] };
+    const onset = near();
     if (onset !== undefined) c[rng.pick(['onsetDateTime', 'onsetDateTime', 'recordedDate'])] = onset;
-    if (rng.chance(0.05)) c.onsetPeriod = { start: dateNear(rng, asOf) };
-    if (rng.chance(0.05)) c.onsetString = 'childhood';
-    if (rng.chance(0.25)) c.abatementDateTime = dateNear(rng, asOf);
-    if (rng.chance(0.05)) c.abatementPeriod = { start: dateNear(rng, asOf) };
+    if (rng.chance(0.05) && !(valid && c.onsetDateTime)) c.onsetPeriod = { start: near() ?? (valid ? asOf : undefined) };
+    if (!valid && rng.chance(0.05)) c.onsetString = 'childhood';
+    if (rng.chance(0.25)) c.abatementDateTime = near();
+    if (rng.chance(0.05) && !(valid && c.abatementDateTime)) c.abatementPeriod = { start: near() ?? (valid ? asOf : undefined) };
     if (rng.chance(0.1)) c.category = [{ coding: [{ system: rng.pick(['http://hl7.org/fhir/us/core/CodeSystem/us-core-category', 'http://hl7.org/fhir/us/core/CodeSystem/us-core-tags']), code: rng.pick(['sdoh', 'problem-list-item']) }] }];
+    if (valid && (c.abatementDateTime || c.abatementPeriod)) c.clinicalStatus = { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: rng.pick(['inactive', 'resolved', 'remission']) }] };
+    if (valid && (c.verificationStatus as { coding: { code: string }[] } | undefined)?.coding[0].code === 'entered-in-error') {
+      delete c.clinicalStatus;
+      delete c.abatementDateTime;
+      delete c.abatementPeriod;
+    }
     conditionIds.push(c.id as string);
     return c as unknown as Resource;
   };
 
   const encounter = (): Resource => {
     const e: Record<string, unknown> = { resourceType: 'Encounter', id: nextId('e'), subject: subject() };
-    if (rng.chance(0.95)) e.status = rng.pick(['finished', 'finished', 'finished', 'in-progress', 'cancelled', 'entered-in-error', 'planned', 'arrived']);
+    if (valid || rng.chance(0.95)) e.status = rng.pick(['finished', 'finished', 'finished', 'in-progress', 'cancelled', 'entered-in-error', 'planned', 'arrived']);
     const classCode = rng.pick(theme === 1 ? ['EMER', 'EMER', 'IMP'] : ['EMER', 'EMER', 'IMP', 'ACUTE', 'NONAC', 'AMB']);
-    if (rng.chance(0.97)) e.class = rng.chance(0.9) ? { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: classCode } : { ...(rng.chance(0.5) ? { system: 'http://example.org/class' } : {}), code: classCode };
-    const start = dateNear(rng, asOf);
-    const end = rng.chance(0.4) ? dateNear(rng, asOf) : undefined;
+    if (valid || rng.chance(0.97)) e.class = rng.chance(0.9) ? { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: classCode } : { ...(rng.chance(0.5) ? { system: 'http://example.org/class' } : {}), code: classCode };
+    const start = near();
+    const end = rng.chance(0.4) ? near() : undefined;
     if (start !== undefined || end !== undefined) e.period = { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) };
     if (rng.chance(0.2)) e.priority = { coding: [{ ...(rng.chance(0.8) ? { system: 'http://terminology.hl7.org/CodeSystem/v3-ActPriority' } : {}), code: rng.pick(['EL', 'EM', 'UR']) }] };
     if (rng.chance(0.3)) e.reasonCode = [{ coding: [{ system: ICD, code: rng.pick(['F10.20', 'F32.9', 'J45.901', 'J45', 'R69', 'F99']) }] }];
@@ -130,9 +143,9 @@ export function generateMember(rng: Random, size: number, index: number): Genera
     };
     if (rng.chance(0.93)) o.valueBoolean = rng.chance(0.75);
     else o.valueString = 'yes';
-    const date = dateNear(rng, asOf);
-    if (date !== undefined) o[rng.pick(['effectiveDateTime', 'effectiveDateTime', 'effectiveInstant'])] = date;
-    if (rng.chance(0.05)) o.effectivePeriod = { start: dateNear(rng, asOf) };
+    const date = near();
+    if (date !== undefined) o[valid ? 'effectiveDateTime' : rng.pick(['effectiveDateTime', 'effectiveDateTime', 'effectiveInstant'])] = date;
+    if (rng.chance(0.05) && !(valid && o.effectiveDateTime)) o.effectivePeriod = { start: near() ?? (valid ? asOf : undefined) };
     return o as unknown as Resource;
   };
 
@@ -143,13 +156,13 @@ export function generateMember(rng: Random, size: number, index: number): Genera
       status: 'final',
       code: { coding: [{ system: 'http://loinc.org', code: rng.pick(['4548-4', '2345-7', '8480-6']) }] },
       subject: subject(),
-      effectiveDateTime: dateNear(rng, asOf) ?? asOf,
+      effectiveDateTime: near() ?? asOf,
       valueQuantity: { value: Math.round(rng.next() * 2000) / 10, unit: 'mg/dL' },
     }) as Resource;
 
   const episode = (): Resource => {
-    const start = dateNear(rng, asOf);
-    const end = rng.chance(0.5) ? dateNear(rng, asOf) : undefined;
+    const start = near();
+    const end = rng.chance(0.5) ? near() : undefined;
     return {
       resourceType: 'EpisodeOfCare',
       id: nextId('eoc'),
@@ -171,6 +184,6 @@ export function generateMember(rng: Random, size: number, index: number): Genera
 }
 
 /** Members of about `size` resources each (size varies +-50% when `vary`). */
-export function* generateMembers(rng: Random, count: number, size: number, vary = true): Generator<GeneratedMember> {
-  for (let i = 0; i < count; i++) yield generateMember(rng, vary ? Math.max(1, Math.round(size * (0.5 + rng.next()))) : size, i);
+export function* generateMembers(rng: Random, count: number, size: number, vary = true, options: GenerateOptions = {}): Generator<GeneratedMember> {
+  for (let i = 0; i < count; i++) yield generateMember(rng, vary ? Math.max(1, Math.round(size * (0.5 + rng.next()))) : size, i, options);
 }

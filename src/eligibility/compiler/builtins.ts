@@ -1,8 +1,9 @@
 // FHIRPath functions of the compiled subset, with fhirpath.js's semantics (where/select/exists/count/ofType/...).
 import { isKnownResourceType } from './resource-types.js';
+import { fresh } from './fresh.js';
 import { extensionsOf } from './navigate.js';
 import { distinct } from './operators.js';
-import { bool, BOOLEAN, EMPTY, FastPathUnsupported, INTEGER, isResource, merge, NotCompilable, toBoolean3, type Coll, type Compiled, type FastScope, type Fn, type Static } from './runtime.js';
+import { bool, BOOLEAN, EMPTY, FALSE, TRUE, FastPathUnsupported, INTEGER, isResource, merge, NotCompilable, toBoolean3, type Coll, type Compiled, type FastScope, type Fn, type Static } from './runtime.js';
 
 /** How a function's parameters are compiled: criteria run per item ($this), values run on the function's input. */
 export interface ParamCompiler {
@@ -25,31 +26,52 @@ function criteria(name: string, p: ParamCompiler, st: Static): Compiled {
   return c;
 }
 
+/** exists()/empty(): from where()'s early-stopping test when there is one, else from the input's length. */
+const anyTest = fresh(
+  (any: (s: FastScope, coll: Coll) => boolean, negate: boolean, T: Coll, F: Coll): Fn =>
+    (s, coll) =>
+      any(s, coll) !== negate ? T : F,
+);
+const lengthTest = fresh(
+  (inputFn: Fn, negate: boolean, T: Coll, F: Coll): Fn =>
+    (s, coll) =>
+      inputFn(s, coll).length > 0 !== negate ? T : F,
+);
+
+// One buffer for the item under test: the criteria's result is read at once and nothing keeps the buffer.
+const makeFilter = fresh(
+  (inputFn: Fn, test: Fn, empty: Coll): Fn =>
+    (s, coll) => {
+      const one: Coll = [undefined];
+      const items = inputFn(s, coll);
+      let out: Coll | undefined;
+      for (let i = 0; i < items.length; i++) {
+        one[0] = items[i];
+        if (test(s, one)[0] === true) (out ??= []).push(items[i]);
+      }
+      return out ?? empty;
+    },
+);
+
 function filter(input: Compiled, c: Compiled): Fn {
-  // One buffer for the item under test: the criteria's result is read at once and nothing keeps the buffer.
-  const one: Coll = [undefined];
-  const [inputFn, test] = [input.fn, c.fn];
-  return (s, coll) => {
-    const items = inputFn(s, coll);
-    let out: Coll | undefined;
-    for (const item of items) {
-      one[0] = item;
-      if (test(s, one)[0] === true) (out ??= []).push(item);
-    }
-    return out ?? EMPTY;
-  };
+  return makeFilter(input.fn, c.fn, EMPTY);
 }
 
+const makeAny = fresh(
+  (inputFn: Fn, test: Fn) =>
+    (s: FastScope, coll: Coll): boolean => {
+      const one: Coll = [undefined];
+      const items = inputFn(s, coll);
+      for (let i = 0; i < items.length; i++) {
+        one[0] = items[i];
+        if (test(s, one)[0] === true) return true;
+      }
+      return false;
+    },
+);
+
 function anyPasses(input: Compiled, c: Compiled): (s: FastScope, coll: Coll) => boolean {
-  const one: Coll = [undefined];
-  const [inputFn, test] = [input.fn, c.fn];
-  return (s, coll) => {
-    for (const item of inputFn(s, coll)) {
-      one[0] = item;
-      if (test(s, one)[0] === true) return true;
-    }
-    return false;
-  };
+  return makeAny(input.fn, c.fn);
 }
 
 /** A string argument fixed at compile time (a literal), as most of these functions take. */
@@ -99,16 +121,14 @@ export const BUILTINS: Record<string, Builtin> = {
   exists: (input, p) => {
     arity('exists', p, 0, 1);
     const any = p.count ? anyPasses(input, criteria('exists', p, input.st)) : input.any;
-    if (any) return { st: BOOLEAN, fn: (s, coll) => bool(any(s, coll)) };
-    const inputFn = input.fn;
-    return { st: BOOLEAN, fn: (s, coll) => bool(inputFn(s, coll).length > 0) };
+    if (any) return { st: BOOLEAN, fn: anyTest(any, false, TRUE, FALSE) };
+    return { st: BOOLEAN, fn: lengthTest(input.fn, false, TRUE, FALSE) };
   },
   empty: (input, p) => {
     arity('empty', p, 0);
     const any = input.any;
-    if (any) return { st: BOOLEAN, fn: (s, coll) => bool(!any(s, coll)) };
-    const inputFn = input.fn;
-    return { st: BOOLEAN, fn: (s, coll) => bool(inputFn(s, coll).length === 0) };
+    if (any) return { st: BOOLEAN, fn: anyTest(any, true, TRUE, FALSE) };
+    return { st: BOOLEAN, fn: lengthTest(input.fn, true, TRUE, FALSE) };
   },
   count: (input, p) => {
     arity('count', p, 0);

@@ -4,6 +4,7 @@ import { child, functionParts, parseExpression, type AstNode } from '../fhirpath
 import { RULE_FUNCTION_BY_NAME, type ArgType, type RuleFunction } from '../rule-functions.js';
 import { BUILTINS, type ParamCompiler } from './builtins.js';
 import { compileChain } from './chain.js';
+import { fresh } from './fresh.js';
 import { compileMember } from './navigate.js';
 import { dateArithmetic, equality, inequality, logic, membership, union } from './operators.js';
 import { BOOLEAN, DATE, EMPTY, FastPathUnsupported, INTEGER, NotCompilable, RESOURCES, STRING, type Coll, type Compiled, type Fn, type Static } from './runtime.js';
@@ -63,6 +64,32 @@ function single(coll: Coll, type: ArgType, fn: string): unknown {
   return v;
 }
 
+const callPrepared = fresh(
+  (prepared: NonNullable<ReturnType<NonNullable<RuleFunction['prepare']>>>, inputFn: Fn): Fn =>
+    (s, coll) =>
+      prepared(s.env, inputFn(s, coll)),
+);
+const callImpl = fresh(
+  (impl: RuleFunction['impl'], inputFn: Fn, fixed: unknown[]): Fn =>
+    (s, coll) =>
+      impl(s.env, inputFn(s, coll), fixed),
+);
+const compose = fresh(
+  (lf: Fn, rf: Fn): Fn =>
+    (s, coll) =>
+      rf(s, lf(s, coll)),
+);
+
+/** A Library definition is computed when first read (scope.lazy); a missing variable fails as in fhirpath.js. */
+const readVariable = fresh(
+  (name: string): Fn =>
+    (s) => {
+      const value = s.vars[name] ?? s.lazy?.(name);
+      if (value === undefined) throw new Error(`Attempting to access an undefined environment variable: ${name}`);
+      return value;
+    },
+);
+
 const RESULT_STATIC: Record<RuleFunction['returns'], Static> = { boolean: BOOLEAN, integer: INTEGER, date: STRING, resource: RESOURCES };
 const RESOURCE_RESULTS: Record<string, Static> = { attested: { kind: 'resource', paths: ['Observation'] }, latestAttestation: { kind: 'resource', paths: ['Observation'] } };
 
@@ -80,10 +107,8 @@ function engineFunction(fn: RuleFunction, input: Compiled, p: ParamCompiler): Co
       throw new NotCompilable(`${fn.name}() with arguments of the wrong type`);
     }
     const prepared = fn.prepare?.(fixed);
-    const inputFn = input.fn;
-    if (prepared) return { st, fn: (s, coll) => prepared(s.env, inputFn(s, coll)) };
-    const impl = fn.impl;
-    return { st, fn: (s, coll) => impl(s.env, inputFn(s, coll), fixed) };
+    if (prepared) return { st, fn: callPrepared(prepared, input.fn) };
+    return { st, fn: callImpl(fn.impl, input.fn, fixed) };
   }
   return {
     st,
@@ -118,9 +143,10 @@ class Compiler {
         const left = this.compile(child(node, 0), input);
         const right = child(node, 1);
         if (right.type === 'ThisInvocation') throw new NotCompilable('$this inside a path');
+        // A function reads its input straight from the left side (one closure call less per step).
+        if (right.type === 'FunctionInvocation') return this.call(right, left);
         const r = this.compile(right, left.st);
-        const [lf, rf] = [left.fn, r.fn];
-        return { st: r.st, fn: (s, coll) => rf(s, lf(s, coll)), any: r.any && ((s, coll) => (r.any as NonNullable<Compiled['any']>)(s, lf(s, coll))) };
+        return { st: r.st, fn: compose(left.fn, r.fn), any: r.any && ((s, coll) => (r.any as NonNullable<Compiled['any']>)(s, left.fn(s, coll))) };
       }
       case 'MemberInvocation':
         return compileChain([child(node).text as string], input) ?? compileMember(child(node).text as string, input);
@@ -163,8 +189,7 @@ class Compiler {
     const fused = compileChain(names, baseCompiled.st);
     if (!fused) return undefined;
     if (first !== undefined) return fused;
-    const [bf, ff] = [baseCompiled.fn, fused.fn];
-    return { st: fused.st, fn: (s, coll) => ff(s, bf(s, coll)) };
+    return { st: fused.st, fn: compose(baseCompiled.fn, fused.fn) };
   }
 
   private variable(node: AstNode): Compiled {
@@ -176,14 +201,7 @@ class Compiler {
       const value = st.constant;
       return { st, fn: () => value };
     }
-    return {
-      st,
-      fn: (s) => {
-        const value = s.vars[name];
-        if (value === undefined) throw new Error(`Attempting to access an undefined environment variable: ${name}`);
-        return value;
-      },
-    };
+    return { st, fn: readVariable(name) };
   }
 
   private indexer(node: AstNode, input: Static): Compiled {

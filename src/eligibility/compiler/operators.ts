@@ -1,7 +1,8 @@
 // Operators with fhirpath.js's semantics on the compiled subset: = != < <= > >= in contains and or xor implies | and date +/-.
 import { minusMonths } from '../calendar.js';
 import { DateValue } from '../date-value.js';
-import { bool, BOOLEAN, EMPTY, FALSE, FastPathUnsupported, isResource, merge, NotCompilable, toBoolean3, TRUE, type Coll, type Compiled, type Static } from './runtime.js';
+import { fresh } from './fresh.js';
+import { bool, BOOLEAN, EMPTY, FALSE, FastPathUnsupported, isResource, merge, NotCompilable, toBoolean3, TRUE, type Coll, type Compiled, type Fn, type Static } from './runtime.js';
 
 const DATE_TYPES = new Set(['date', 'dateTime', 'instant', 'time', 'System.Date', 'System.DateTime', 'System.Time']);
 const LOOKS_TEMPORAL = /^(\d{4}(-\d{2}(-\d{2}(T.*)?)?)?|T?\d{2}:\d{2}.*)$/;
@@ -34,23 +35,24 @@ function equalColls(a: Coll, b: Coll, ta: boolean, tb: boolean): boolean | undef
   return true;
 }
 
+const makeEquality = fresh(
+  (lf: Fn, rf: Fn, eqColls: typeof equalColls, ta: boolean, tb: boolean, negate: boolean, T: Coll, F: Coll, E: Coll): Fn =>
+    (s, input) => {
+      const a = lf(s, input);
+      if (a.length === 0) return E;
+      const b = rf(s, input);
+      if (b.length === 0) return E;
+      const eq = eqColls(a, b, ta, tb);
+      return eq === undefined ? E : (negate ? !eq : eq) ? T : F;
+    },
+);
+
 export function equality(op: string, l: Compiled, r: Compiled): Compiled {
   if (op !== '=' && op !== '!=') throw new NotCompilable(`operator ${op}`);
   // Two values read from data are also compared on their primitive extensions by fhirpath.js.
   if (l.st.kind !== 'value' && r.st.kind !== 'value') throw new NotCompilable('= between two data values');
   const negate = op === '!=';
-  const [ta, tb] = [mayBeTemporal(l.st), mayBeTemporal(r.st)];
-  const [lf, rf] = [l.fn, r.fn];
-  return {
-    st: BOOLEAN,
-    fn: (s, input) => {
-      const a = lf(s, input);
-      const b = rf(s, input);
-      if (a.length === 0 || b.length === 0) return EMPTY;
-      const eq = equalColls(a, b, ta, tb);
-      return eq === undefined ? EMPTY : bool(negate ? !eq : eq);
-    },
-  };
+  return { st: BOOLEAN, fn: makeEquality(l.fn, r.fn, equalColls, mayBeTemporal(l.st), mayBeTemporal(r.st), negate, TRUE, FALSE, EMPTY) };
 }
 
 function compareItems(a: unknown, b: unknown, sa: Static, sb: Static): number {
@@ -97,52 +99,39 @@ export function membership(op: string, l: Compiled, r: Compiled): Compiled {
   };
 }
 
+// Each factory gets a fresh copy per node (see fresh.ts); helpers come in as parameters.
+type Tri3 = (coll: Coll) => boolean | undefined;
+const LOGIC = {
+  and: fresh((lf: Fn, rf: Fn, tri: Tri3, T: Coll, F: Coll, E: Coll): Fn => (s, input) => {
+    const a = tri(lf(s, input));
+    if (a === false) return F;
+    const b = tri(rf(s, input));
+    return b === false ? F : a === true && b === true ? T : E;
+  }),
+  or: fresh((lf: Fn, rf: Fn, tri: Tri3, T: Coll, F: Coll, E: Coll): Fn => (s, input) => {
+    const a = tri(lf(s, input));
+    if (a === true) return T;
+    const b = tri(rf(s, input));
+    return b === true ? T : a === false && b === false ? F : E;
+  }),
+  xor: fresh((lf: Fn, rf: Fn, tri: Tri3, T: Coll, F: Coll, E: Coll): Fn => (s, input) => {
+    const a = tri(lf(s, input));
+    const b = tri(rf(s, input));
+    return a === undefined || b === undefined ? E : a !== b ? T : F;
+  }),
+  implies: fresh((lf: Fn, rf: Fn, tri: Tri3, T: Coll, F: Coll, E: Coll): Fn => (s, input) => {
+    const a = tri(lf(s, input));
+    if (a === false) return T;
+    const b = tri(rf(s, input));
+    return b === true ? T : a === true && b === false ? F : E;
+  }),
+};
+
+/** and/or/xor/implies with fhirpath.js's three-valued logic; the second operand is skipped when the first decides (only errors differ). */
 export function logic(op: string, l: Compiled, r: Compiled): Compiled {
-  const [lf, rf] = [l.fn, r.fn];
-  // fhirpath.js evaluates both operands; skipping the second when the first decides changes nothing but errors.
-  switch (op) {
-    case 'and':
-      return {
-        st: BOOLEAN,
-        fn: (s, input) => {
-          const a = toBoolean3(lf(s, input));
-          if (a === false) return FALSE;
-          const b = toBoolean3(rf(s, input));
-          return b === false ? FALSE : a === true && b === true ? TRUE : EMPTY;
-        },
-      };
-    case 'or':
-      return {
-        st: BOOLEAN,
-        fn: (s, input) => {
-          const a = toBoolean3(lf(s, input));
-          if (a === true) return TRUE;
-          const b = toBoolean3(rf(s, input));
-          return b === true ? TRUE : a === false && b === false ? FALSE : EMPTY;
-        },
-      };
-    case 'xor':
-      return {
-        st: BOOLEAN,
-        fn: (s, input) => {
-          const a = toBoolean3(lf(s, input));
-          const b = toBoolean3(rf(s, input));
-          return a === undefined || b === undefined ? EMPTY : bool(a !== b);
-        },
-      };
-    case 'implies':
-      return {
-        st: BOOLEAN,
-        fn: (s, input) => {
-          const a = toBoolean3(lf(s, input));
-          if (a === false) return TRUE;
-          const b = toBoolean3(rf(s, input));
-          return b === true ? TRUE : a === true && b === false ? FALSE : EMPTY;
-        },
-      };
-    default:
-      throw new NotCompilable(`operator ${op}`);
-  }
+  const make = LOGIC[op as keyof typeof LOGIC];
+  if (!make) throw new NotCompilable(`operator ${op}`);
+  return { st: BOOLEAN, fn: make(l.fn, r.fn, toBoolean3, TRUE, FALSE, EMPTY) };
 }
 
 /** A canonical text of a value for fhirpath.js's deep equality of objects (keys sorted). */
@@ -178,9 +167,31 @@ function allDistinctResources(coll: Coll): boolean {
   return true;
 }
 
+/** JSON values compared as fhirpath.js's deepEqual does (same keys, equal values; decimals are left to fhirpath.js). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    if (typeof a === 'number' && typeof b === 'number' && !(Number.isInteger(a) && Number.isInteger(b))) throw new FastPathUnsupported('decimal in a union');
+    return false;
+  }
+  if (Array.isArray(a) !== Array.isArray(b) || a instanceof DateValue || b instanceof DateValue) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+/** Small collections (the usual case: a few references or codes) compared pair by pair, stopping at the first difference. */
+function distinctSmall(coll: Coll): Coll {
+  const out: Coll = [];
+  for (const item of coll) if (!out.some((seen) => sameJson(seen, item))) out.push(item);
+  return out.length === coll.length ? coll : out;
+}
+
 /** fhirpath.js's distinct: first occurrences kept; objects are equal when deeply equal. */
 export function distinct(coll: Coll): Coll {
   if (coll.length < 2 || allDistinctResources(coll)) return coll;
+  if (coll.length <= 12) return distinctSmall(coll);
   const out: Coll = [];
   const primitives = new Set<unknown>();
   const objects = new Set<unknown>();

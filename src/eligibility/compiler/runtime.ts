@@ -9,6 +9,8 @@ export interface FastScope {
   root: unknown;
   vars: Vars;
   env: FunctionEnv;
+  /** Computes a variable not in `vars` yet (Library definitions are evaluated when first read). */
+  lazy?: (name: string) => unknown[] | undefined;
 }
 
 /** A compiled sub-expression: `input` is the collection it is applied to (fhirpath.js's parentData). */
