@@ -85,6 +85,7 @@ function monthsBefore(asOf: Day, n: number): Day {
 }
 
 const TRUE: unknown[] = Object.freeze([true]) as unknown as unknown[];
+const NONE: unknown[] = Object.freeze([]) as unknown as unknown[];
 const FALSE: unknown[] = Object.freeze([false]) as unknown as unknown[];
 const NEVER = Number.NEGATIVE_INFINITY;
 const EVER = Number.POSITIVE_INFINITY;
@@ -138,6 +139,10 @@ function resolve(env: FunctionEnv, input: readonly unknown[]): unknown[] {
 }
 
 const datesOf = (pick: (r: Resource) => unknown) => (_env: FunctionEnv, input: readonly unknown[]) => {
+  if (input.length === 1) {
+    const date = isResource(input[0]) ? pick(input[0]) : undefined;
+    return typeof date === 'string' ? [date] : NONE;
+  }
   const out: unknown[] = [];
   for (const item of input) {
     if (!isResource(item)) continue;

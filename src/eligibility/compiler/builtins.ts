@@ -39,36 +39,37 @@ const lengthTest = fresh(
 );
 
 // One buffer for the item under test: the criteria's result is read at once and nothing keeps the buffer.
-const makeFilter = fresh(
-  (inputFn: Fn, test: Fn, empty: Coll): Fn =>
-    (s, coll) => {
-      const one: Coll = [undefined];
-      const items = inputFn(s, coll);
-      let out: Coll | undefined;
-      for (let i = 0; i < items.length; i++) {
-        one[0] = items[i];
-        if (test(s, one)[0] === true) (out ??= []).push(items[i]);
+const makeFilter = fresh((inputFn: Fn, test: Fn, empty: Coll): Fn => {
+  const one: Coll = [undefined];
+  return (s, coll) => {
+    const items = inputFn(s, coll);
+    let out: Coll | undefined;
+    for (let i = 0; i < items.length; i++) {
+      one[0] = items[i];
+      if (test(s, one)[0] === true) {
+        if (out === undefined) out = [items[i]];
+        else out.push(items[i]);
       }
-      return out ?? empty;
-    },
-);
+    }
+    return out ?? empty;
+  };
+});
 
 function filter(input: Compiled, c: Compiled): Fn {
   return makeFilter(input.fn, c.fn, EMPTY);
 }
 
-const makeAny = fresh(
-  (inputFn: Fn, test: Fn) =>
-    (s: FastScope, coll: Coll): boolean => {
-      const one: Coll = [undefined];
-      const items = inputFn(s, coll);
-      for (let i = 0; i < items.length; i++) {
-        one[0] = items[i];
-        if (test(s, one)[0] === true) return true;
-      }
-      return false;
-    },
-);
+const makeAny = fresh((inputFn: Fn, test: Fn) => {
+  const one: Coll = [undefined];
+  return (s: FastScope, coll: Coll): boolean => {
+    const items = inputFn(s, coll);
+    for (let i = 0; i < items.length; i++) {
+      one[0] = items[i];
+      if (test(s, one)[0] === true) return true;
+    }
+    return false;
+  };
+});
 
 function anyPasses(input: Compiled, c: Compiled): (s: FastScope, coll: Coll) => boolean {
   return makeAny(input.fn, c.fn);

@@ -42,9 +42,10 @@ function generated(resourceType: string | undefined, names: string[], keys: Key[
 /** Step i reads keys[i] of x and hands each value to step i + 1 (the last step collects). Names are checked identifiers. */
 function source(resourceType: string | undefined, names: string[], keys: Key[]): string {
   const steps = keys.map((k, i) => {
-    const next = i === keys.length - 1 ? 'out.push(w);' : `s${i + 1}(w, out);`;
+    // [w] allocates a one-element array; push() on an empty one reserves 17 slots.
+    const next = i === keys.length - 1 ? 'if (out === null) out = [w]; else out.push(w);' : `s${i + 1}(w);`;
     return `
-function s${i}(x, out) {
+function s${i}(x) {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) {
     if (x !== null && x !== undefined && ${JSON.stringify(names[i])} in Object(x)) throw new U('member of a primitive');
     return;
@@ -67,15 +68,21 @@ function s${i}(x, out) {
 }`;
   });
   const check = resourceType ? `if (x === null || typeof x !== 'object' || x.resourceType !== ${JSON.stringify(resourceType)}) throw new U('another resource type');` : '';
+  // \`out\` is allocated only when something is found: most members lack most elements. A chain never calls itself.
   return `'use strict';
+let out = null;
 ${steps.join('\n')}
 return function chain(coll) {
-  const out = [];
-  for (let i = 0; i < coll.length; i++) {
-    const x = coll[i];
-    ${check}
-    s0(x, out);
+  out = null;
+  try {
+    for (let i = 0; i < coll.length; i++) {
+      const x = coll[i];
+      ${check}
+      s0(x);
+    }
+    return out === null ? EMPTY : out;
+  } finally {
+    out = null;
   }
-  return out.length === 0 ? EMPTY : out;
 };`;
 }

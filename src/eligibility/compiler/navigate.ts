@@ -130,7 +130,10 @@ export function compileMember(name: string, input: Static): Compiled {
           if (record_[key.twin] !== undefined) throw new FastPathUnsupported('primitive extension without a value');
           continue;
         }
-        push((result ??= []), value, key.path, record);
+        if (result === undefined && !Array.isArray(value)) {
+          if (record && typeof value === 'object') objectPaths.set(value as object, key.path);
+          result = [value];
+        } else push((result ??= []), value, key.path, record);
       }
       return result ?? EMPTY;
     },
