@@ -82,8 +82,6 @@ function isResource(value: unknown): value is Resource {
   return typeof value === 'object' && value !== null && typeof (value as Resource).resourceType === 'string';
 }
 
-type Tri = boolean | undefined;
-
 export class RuleExpression {
   readonly whole: DualExpression;
   private readonly tree: LogicNode;
@@ -100,7 +98,7 @@ export class RuleExpression {
     };
     const visit = (node: LogicNode) => {
       if (node.kind === 'leaf') {
-        add(node.text);
+        if (!node.test) add(node.text);
         node.sources.forEach(add);
       } else {
         visit(node.left);
@@ -130,28 +128,37 @@ export class RuleExpression {
     this.walk(this.tree, scope, mode, into);
   }
 
-  private walk(node: LogicNode, scope: Scope, mode: Mode, into: Resource[]): Tri {
+  /**
+   * Whether the node held, adding the evidence of what held to `into`. Only "held" matters (the rule's own value comes
+   * from holds()), so an `and` stops at a side that did not hold.
+   */
+  private walk(node: LogicNode, scope: Scope, mode: Mode, into: Resource[]): boolean {
     if (node.kind === 'leaf') {
-      let value: Tri;
+      if (node.test) {
+        const source = (this.parts.get(node.sources[0]) as DualExpression).evaluate(scope, mode);
+        if ((source.length > 0) !== (node.test === 'exists')) return false;
+        for (const item of source) if (isResource(item)) into.push(item);
+        return true;
+      }
+      let value: boolean | undefined;
       try {
         value = toBoolean3((this.parts.get(node.text) as DualExpression).evaluate(scope, mode));
       } catch {
         value = undefined;
       }
-      if (value === true) {
-        for (const source of node.sources) for (const item of (this.parts.get(source) as DualExpression).evaluate(scope, mode)) if (isResource(item)) into.push(item);
-      }
-      return value;
+      if (value !== true) return false;
+      for (const source of node.sources) for (const item of (this.parts.get(source) as DualExpression).evaluate(scope, mode)) if (isResource(item)) into.push(item);
+      return true;
     }
-    // Evidence of both sides is gathered into `into`, and dropped again unless the node holds.
     const mark = into.length;
-    const l = this.walk(node.left, scope, mode, into);
-    const middle = into.length;
-    const r = this.walk(node.right, scope, mode, into);
-    const value = node.kind === 'and' ? (l === false || r === false ? false : l === true && r === true ? true : undefined) : l === true || r === true ? true : l === false && r === false ? false : undefined;
-    if (value !== true) into.length = mark;
-    else if (l !== true) into.splice(mark, middle - mark);
-    else if (r !== true) into.length = middle;
-    return value;
+    if (node.kind === 'and') {
+      if (this.walk(node.left, scope, mode, into) && this.walk(node.right, scope, mode, into)) return true;
+      into.length = mark;
+      return false;
+    }
+    // `or`: the evidence of every side that held.
+    const left = this.walk(node.left, scope, mode, into);
+    const right = this.walk(node.right, scope, mode, into);
+    return left || right;
   }
 }

@@ -8,7 +8,15 @@ import { child, functionParts, offsetFinder, parseExpression, type AstNode } fro
  * items of X that meet the criteria. Leaves with no such call (`%adult`, `%asOf < @2026-01-01`) add no evidence,
  * and neither does a negation such as `X.empty()` or `Y.not()`, whose input is empty or not resources.
  */
-export type LogicNode = { kind: 'and' | 'or'; left: LogicNode; right: LogicNode } | { kind: 'leaf'; text: string; sources: string[] };
+export type LogicNode =
+  | { kind: 'and' | 'or'; left: LogicNode; right: LogicNode }
+  | {
+      kind: 'leaf';
+      text: string;
+      sources: string[];
+      /** `S.exists()` / `S.empty()`: the leaf's value follows from its source S, which is evaluated once for both. */
+      test?: 'exists' | 'empty';
+    };
 
 const COMPARISON = new Set(['EqualityExpression', 'InequalityExpression', 'MembershipExpression']);
 
@@ -55,7 +63,11 @@ export function logicTree(expression: string): LogicNode {
       const [os, oe] = operatorSpan(node);
       sides.push(sourceOf(child(node, 0), s, os), sourceOf(child(node, 1), oe, e));
     } else sides.push(sourceOf(node, s, e));
-    return { kind: 'leaf', text: slice(s, e), sources: sides.filter((x): x is string => x !== undefined && x !== '') };
+    const sources = sides.filter((x): x is string => x !== undefined && x !== '');
+    const last = node.children?.[node.children.length - 1];
+    const call = node.type === 'InvocationExpression' && last?.type === 'FunctionInvocation' ? functionParts(last) : undefined;
+    const test = call && call.params.length === 0 && (call.name === 'exists' || call.name === 'empty') && sources.length === 1 ? call.name : undefined;
+    return { kind: 'leaf', text: slice(s, e), sources, ...(test ? { test } : {}) };
   };
 
   const build = (node: AstNode, s: number, e: number): LogicNode => {
