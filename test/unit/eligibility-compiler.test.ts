@@ -15,7 +15,7 @@ m.condition('Z59.01', { id: 'c2', clinicalStatus: null });
 m.ed('2026-03-01T10:00:00Z', { id: 'e1', reasonRefs: ['c1'], diagnoses: ['c1', 'missing'] });
 m.stay('2026-04-01', { id: 'e2', end: '2026-04-05', priority: 'EL' });
 m.add({ resourceType: 'Observation', id: 'o1', status: 'final', subject: { reference: m.ref }, code: { text: 'x' }, valueQuantity: { value: 3.5, unit: 'mg' } });
-m.add({ resourceType: 'Observation', id: 'o2', subject: { reference: m.ref }, code: { text: 'y' }, valueBoolean: false, _status: { extension: [{ url: 'http://x', valueString: 'z' }] } } as Resource);
+m.add({ resourceType: 'Observation', id: 'o2', subject: { reference: m.ref }, code: { text: 'y' }, valueBoolean: false, _status: { extension: [{ url: 'http://x', valueString: 'z' }] } } as unknown as Resource);
 
 const asOf = parseFullDate('2026-06-15') as number;
 const data = memberFromBundle(m.bundle().entry ?? [], asOf);
