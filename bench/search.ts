@@ -74,9 +74,24 @@ async function ensurePopulation(): Promise<{ url: string; load?: Awaited<ReturnT
   }
 }
 
+/** BENCH_RANDOM_PAGE_COST sets random_page_cost on the benchmark database (ALTER DATABASE); unset, it is reset to the server's. */
+async function applyPlannerSettings(url: string): Promise<void> {
+  const cost = env.BENCH_RANDOM_PAGE_COST;
+  if (cost !== undefined && !/^\d+(\.\d+)?$/.test(cost)) throw new Error(`BENCH_RANDOM_PAGE_COST must be a number, got "${cost}"`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(cost === undefined ? `ALTER DATABASE ${dbName} RESET random_page_cost` : `ALTER DATABASE ${dbName} SET random_page_cost = ${cost}`);
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync(join(outDir, 'search-plans'), { recursive: true });
   const { url, load } = await ensurePopulation();
+  // The dedicated database may carry planner settings (e.g. random_page_cost 1.1 for data in memory or on SSD); new sessions see them.
+  await applyPlannerSettings(url);
   const stored = await storedSizes(url);
   const pool = new pg.Pool({ connectionString: url, max: 2, application_name: 'calaim-bench-search' });
   let server: ServerUnderTest | undefined;
@@ -94,7 +109,11 @@ async function main(): Promise<void> {
     console.log(`population: ${total} resources, database ${(stored.databaseBytes / 2 ** 20).toFixed(0)} MiB`);
     console.log(`  ${stored.sizes.map((s) => `${s.type} ${s.count} (avg ${s.avgJsonBytes} B)`).join(', ')}`);
     console.log(`  index rows: ${Object.entries(stored.indexRows).map(([t, n]) => `${t} ${n}`).join(', ')}`);
-    console.log(`${connections} connections, pool ${poolSize}, ${seconds} s per query after ${warmup} s warm-up, ${variants} value variants per query; load average ${loadavg()[0].toFixed(2)}`);
+    const plannerSetting = (await pool.query(`SELECT setting FROM pg_settings WHERE name = 'random_page_cost'`)).rows[0]?.setting as string;
+    console.log(
+      `${connections} connections, pool ${poolSize}, ${seconds} s per query after ${warmup} s warm-up, ${variants} value variants per query; ` +
+        `random_page_cost ${plannerSetting}; load average ${loadavg()[0].toFixed(2)}`,
+    );
     console.log(`${'query'.padEnd(32)} ${'req/s'.padStart(6)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  target  CPU ms/req: server   db   other cores`);
 
     const pgPids = async () => (await pool.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((r) => Number(r.pid));
@@ -143,7 +162,7 @@ async function main(): Promise<void> {
     const noisy = Object.values(results).some((f) => (f.cpu?.otherCores ?? 0) > 0.2);
     if (noisy) console.log('note: other processes used CPU during the run (the "other" column); figures are pessimistic.');
     const out = join(outDir, spec.resources === 100_000 ? 'search.json' : `search-${spec.resources}.json`);
-    const summary = { at: new Date().toISOString(), spec, fingerprint: populationFingerprint(spec), connections, poolSize, seconds, warmup, variants, loadAverage: loadavg()[0] };
+    const summary = { at: new Date().toISOString(), spec, fingerprint: populationFingerprint(spec), connections, poolSize, seconds, warmup, variants, randomPageCost: plannerSetting, loadAverage: loadavg()[0] };
     writeFileSync(out, JSON.stringify({ ...summary, load, stored, results, targets: TARGETS, plans }, null, 2) + '\n');
     console.log(`figures written to ${out}`);
   } finally {

@@ -44,7 +44,8 @@ export function searchWorkloads(options: SampleOptions): Workload[] {
       shape: 'Task?owner=Organization/x&status=requested&_lastUpdated=gt…',
       paths: times(variants, () => {
         const owner = resourcePick(owned).owner?.reference as string;
-        const since = new Date(taskUpdated.min + rng.next() * span).toISOString();
+        // A poll "since my last look": windows log-uniform from 0.1% to all of the update span (hours to the whole history).
+        const since = new Date(taskUpdated.max - span * Math.pow(10, -3 * rng.next())).toISOString();
         return `/fhir/Task?owner=${q(owner)}&status=requested&_lastUpdated=gt${q(since)}`;
       }),
     },
