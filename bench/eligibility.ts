@@ -17,7 +17,7 @@ import { createPgliteDirectory, createPostgresDatabase, startServerUnderTest, ty
 const env = process.env;
 const SIZE = Number(env.BENCH_MEMBER_SIZE ?? 150);
 const MEMBERS = Number(env.BENCH_MEMBERS ?? 3000);
-const REFERENCE_MEMBERS = Number(env.BENCH_REFERENCE_MEMBERS ?? 200);
+const REFERENCE_MEMBERS = Number(env.BENCH_REFERENCE_MEMBERS ?? 400);
 const SECONDS = Number(env.BENCH_SECONDS ?? 10);
 const backend = env.BENCH_BACKEND ?? (env.DATABASE_URL ? 'postgres' : 'pglite');
 const TARGETS = { membersPerSecond: 2000, speedUp: 20, p99Ms: 50 };
@@ -76,24 +76,38 @@ function engine(): { fast: number; speedUp: number } {
   const rounds = 10;
   const perRound = Math.ceil(MEMBERS / rounds);
   const refPerRound = Math.max(1, Math.ceil(REFERENCE_MEMBERS / rounds));
+  const ratios: number[] = [];
+  let [sameRef, sameFast] = [0, 0];
   for (let i = 0; i < rounds; i++) {
     add(fast, run(members.slice(i * perRound, (i + 1) * perRound), 'fast', stats));
-    add(reference, run(members.slice(i * refPerRound, (i + 1) * refPerRound), 'reference'));
+    // The speed-up compares the two evaluators on the same members, one right after the other.
+    const same = members.slice(i * perRound, i * perRound + refPerRound);
+    // Alternate which goes first, so neither always finds the other's leftovers in the caches.
+    const [r, f] = i % 2 === 0 ? [run(same, 'reference'), run(same, 'fast')] : (([b, a]) => [a, b])([run(same, 'fast'), run(same, 'reference')]);
+    add(reference, r);
+    ratios.push(r.cpuMs / f.cpuMs);
+    [sameRef, sameFast] = [sameRef + r.cpuMs, sameFast + f.cpuMs];
   }
+  // The median of the rounds' ratios: a burst of load from elsewhere on the machine moves one round, not the figure.
+  ratios.sort((a, b) => a - b);
+  const medianRatio = (ratios[(rounds - 1) >> 1] + ratios[rounds >> 1]) / 2;
   // JSON.parse of each member, for the end-to-end figure of a batch job reading members from files.
   const cpu0 = cpuMs();
   for (const t of members.slice(0, fast.members)) JSON.parse(t) as Bundle;
   const parseMs = cpuMs() - cpu0;
   const fastCpu = perSecond(fast, 'cpuMs');
   const refCpu = perSecond(reference, 'cpuMs');
-  const speedUp = fastCpu / refCpu;
+  const speedUp = medianRatio;
   console.log('');
   console.log('evaluator            members/s (wall)  members/s (CPU, one core)  per member');
   console.log(`fast path            ${perSecond(fast, 'wallMs').toFixed(0).padStart(17)}  ${fastCpu.toFixed(0).padStart(25)}  ${((fast.cpuMs / fast.members) * 1000).toFixed(0)} us`);
-  console.log(`fhirpath.js          ${perSecond(reference, 'wallMs').toFixed(0).padStart(17)}  ${refCpu.toFixed(0).padStart(25)}  ${((reference.cpuMs / reference.members) * 1000).toFixed(0)} us  (${reference.members} members)`);
+  console.log(`fhirpath.js          ${perSecond(reference, 'wallMs').toFixed(0).padStart(17)}  ${refCpu.toFixed(0).padStart(25)}  ${((reference.cpuMs / reference.members) * 1000).toFixed(0)} us  (${reference.members} of the members)`);
   console.log(`fast path + JSON.parse of each member: ${((fast.members / (fast.cpuMs + parseMs)) * 1000).toFixed(0)} members/s (CPU)`);
   console.log(`expressions: ${stats.compiled} compiled runs, ${stats.fhirpath} on fhirpath.js, ${stats.handedOver} handed over at run time, ${stats.errors} errors`);
-  console.log(`target >= ${TARGETS.membersPerSecond} members/s on one core: ${mark(fastCpu >= TARGETS.membersPerSecond)}; speed-up ${speedUp.toFixed(1)}x (target >= ${TARGETS.speedUp}x): ${mark(speedUp >= TARGETS.speedUp)}`);
+  console.log(
+    `speed-up over fhirpath.js on the same ${reference.members} members: ${speedUp.toFixed(1)}x (median of ${rounds} interleaved rounds, ${ratios[0].toFixed(1)}x to ${ratios[rounds - 1].toFixed(1)}x; pooled ${(sameRef / sameFast).toFixed(1)}x)`,
+  );
+  console.log(`target >= ${TARGETS.membersPerSecond} members/s on one core: ${mark(fastCpu >= TARGETS.membersPerSecond)}; target >= ${TARGETS.speedUp}x: ${mark(speedUp >= TARGETS.speedUp)}`);
   return { fast: fastCpu, speedUp };
 }
 

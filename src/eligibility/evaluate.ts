@@ -32,27 +32,29 @@ export interface EvaluateOptions {
   onError?: (expression: string, err: unknown) => void;
 }
 
-const collator = new Intl.Collator('en', { numeric: true });
-
-/** Sorted by reference (numeric ids in numeric order), so a posted Bundle and the stored compartment give the same list. */
+/** Sorted by reference, so a posted Bundle and the stored compartment give the same list. */
 function evidenceOf(member: MemberData, found: Iterable<Resource>): EvidenceRef[] {
   const refs = [...new Set(found)].map((r): EvidenceRef => {
     const reference = member.referenceTo(r);
     return reference ? { reference } : { display: `${r.resourceType} with neither id nor fullUrl` };
   });
-  return refs.sort((a, b) => (a.reference === undefined ? 1 : b.reference === undefined ? -1 : collator.compare(a.reference, b.reference)));
+  return refs.sort((a, b) => (a.reference === undefined ? 1 : b.reference === undefined ? -1 : a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
 }
 
 function exclusions(member: MemberData, episodes: unknown[]): EligibilityResult['exclusions'] {
-  const result: EligibilityResult['exclusions'] = [];
-  for (const code of EXCLUDED_PROGRAMS) {
-    const matching = episodes.filter((e): e is Resource => {
-      const coding = (e as { type?: { coding?: { system?: string; code?: string }[] }[] }).type?.flatMap((t) => t?.coding ?? []) ?? [];
-      return coding.some((c) => c?.system === EXCLUDED_PROGRAM_SYSTEM && c?.code === code);
-    });
-    if (matching.length) result.push({ code, evidence: evidenceOf(member, new Set(matching)) });
+  if (episodes.length === 0) return [];
+  const byProgram = new Map<string, Resource[]>();
+  for (const e of episodes) {
+    for (const t of (e as { type?: { coding?: { system?: string; code?: string }[] }[] }).type ?? []) {
+      for (const c of t?.coding ?? []) {
+        if (c?.system !== EXCLUDED_PROGRAM_SYSTEM || typeof c.code !== 'string') continue;
+        const list = byProgram.get(c.code) ?? [];
+        if (!list.includes(e as Resource)) list.push(e as Resource);
+        byProgram.set(c.code, list);
+      }
+    }
   }
-  return result;
+  return EXCLUDED_PROGRAMS.filter((code) => byProgram.has(code)).map((code) => ({ code, evidence: evidenceOf(member, byProgram.get(code) as Resource[]) }));
 }
 
 const byNames = new WeakMap<RuleSet, Map<string, RuleSet['variables'][number]['expression']>>();
@@ -60,6 +62,22 @@ function variablesByName(rules: RuleSet): Map<string, RuleSet['variables'][numbe
   let map = byNames.get(rules);
   if (!map) byNames.set(rules, (map = new Map(rules.variables.map((v) => [v.name, v.expression]))));
   return map;
+}
+
+const makers = new WeakMap<RuleSet, () => Vars>();
+
+/**
+ * A variables object with every name a rule can read declared up front (undefined until set), built by a function made
+ * for the RuleSet: all members' objects share one shape, so compiled variable reads stay fast.
+ */
+function newVars(rules: RuleSet): Vars {
+  let make = makers.get(rules);
+  if (!make) {
+    const names = ['asOf', 'patient', 'adult', 'child', ...rules.resourceVariables, ...rules.variables.map((v) => v.name)];
+    make = new Function(`return { ${names.map((n) => `${JSON.stringify(n)}: undefined`).join(', ')} };`) as () => Vars;
+    makers.set(rules, make);
+  }
+  return make();
 }
 
 /**
@@ -86,7 +104,7 @@ function libraryVariables(rules: RuleSet, scope: Scope, mode: Mode): void {
   if (mode === 'fast') {
     scope.lazy = compute;
     scope.materialize = () => {
-      for (const { name } of rules.variables) if (!(name in vars)) compute(name);
+      for (const { name } of rules.variables) if (vars[name] === undefined) compute(name);
       scope.materialize = undefined;
     };
   } else for (const { name } of rules.variables) compute(name);
@@ -103,7 +121,9 @@ export function evaluateMember(rules: RuleSet, member: MemberData, asOf: DateVal
   const mode = options.mode ?? 'fast';
   const ages = possibleAges((member.patient as Patient).birthDate, asOf.day);
   const env: FunctionEnv = { asOf: asOf.day, member, ages };
-  const vars: Vars = { asOf: [asOf], patient: [member.patient] };
+  const vars: Vars = newVars(rules);
+  vars.asOf = [asOf];
+  vars.patient = [member.patient];
   for (const type of rules.resourceVariables) vars[type] = member.byType.get(type) ?? [];
   const scope: Scope = { root: member.patient, vars, env, stats: options.stats, onError: options.onError };
   libraryVariables(rules, scope, mode);

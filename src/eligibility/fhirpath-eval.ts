@@ -100,8 +100,12 @@ export type ReferenceEvaluator = (root: unknown, vars: Vars, env: FunctionEnv) =
 export function fhirpathEvaluator(expression: string): ReferenceEvaluator {
   const run = fhirpath.compile(expression, r4, { userInvocationTable: table, resolveInternalTypes: false });
   return (root, vars, env) => {
-    const envVars: Record<string, unknown> = { ...vars, [ENV_VAR]: env };
-    for (const name in vars) if (vars[name].some((v) => v instanceof DateValue)) envVars[name] = vars[name].map(toFhirpath);
+    const envVars: Record<string, unknown> = { [ENV_VAR]: env };
+    for (const name in vars) {
+      const values = vars[name];
+      // Names declared but not set (a column variable outside its rules) stay undefined for fhirpath.js as well.
+      if (values !== undefined) envVars[name] = values.some((v) => v instanceof DateValue) ? values.map(toFhirpath) : values;
+    }
     return (run(root, envVars) as unknown[]).map(fromFhirpath);
   };
 }
