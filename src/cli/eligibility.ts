@@ -5,6 +5,7 @@ import { evaluateEntries, type EligibilityResult } from '../eligibility/evaluate
 import { MemberInputError } from '../eligibility/member.js';
 import { packagedRuleSet } from '../eligibility/packaged-rules.js';
 import { toParameters } from '../eligibility/parameters.js';
+import { fileValueSets } from './file-terminology.js';
 import { CliError, type CliIo } from './io.js';
 import { readMembers } from './member-files.js';
 import { memberTable, summary } from './member-table.js';
@@ -62,13 +63,14 @@ function loadRules(dir: string | undefined): RuleSet {
 export async function eligibilityCommand(args: string[], io: CliIo): Promise<number> {
   const options = parseArgs(args);
   const rules = loadRules(options.rulesDir);
+  const valueSets = await fileValueSets(rules.valueSetUrls);
   const members = readMembers(options.path);
   const progress = progressBar(io, members.length, 'evaluating');
   const results: EligibilityResult[] = [];
   let failed = 0;
   for (const member of members) {
     try {
-      const result = evaluateEntries(rules, member.entries, options.asOf);
+      const result = evaluateEntries(rules, member.entries, options.asOf, { valueSets });
       results.push(result);
       io.out(options.json ? `${JSON.stringify({ patient: member.patient, parameters: toParameters(result) })}\n` : `${memberTable(member.patient, result)}\n`);
     } catch (err) {

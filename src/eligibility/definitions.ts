@@ -25,6 +25,8 @@ export interface RuleSet {
   supports: { code: string; actions: SupportAction[] }[];
   /** The %ResourceType variables the rules read (each is given the member's resources of that type, or nothing). */
   resourceVariables: string[];
+  /** Canonical URLs of the ValueSets memberOf() names: the caller loads them (see EvaluateOptions.valueSets). */
+  valueSetUrls: string[];
 }
 
 /** A definition resource that cannot be used; the message names the resource and the element. */
@@ -44,9 +46,10 @@ class Statics implements VariableStatics {
   constructor(
     private readonly columns: boolean,
     readonly resourceTypes = new Set<string>(),
+    readonly valueSets = new Set<string>(),
   ) {}
   withColumns(): Statics {
-    const copy = new Statics(true, this.resourceTypes);
+    const copy = new Statics(true, this.resourceTypes, this.valueSets);
     copy.signature = `${this.signature}\u0000columns`;
     this.defined.forEach((v, k) => copy.defined.set(k, v));
     return copy;
@@ -69,17 +72,22 @@ class Statics implements VariableStatics {
   }
 }
 
-function checkFunctions(node: AstNode, where: string): void {
+function checkFunctions(node: AstNode, where: string, valueSets: Set<string>): void {
   if (node.type === 'FunctionInvocation') {
     const functn = node.children?.[0];
     const name = functn?.children?.[0]?.text ?? '';
     const count = functn?.children?.[1]?.children?.length ?? 0;
+    if (name === 'memberOf') {
+      const literal = functn?.children?.[1]?.children?.[0]?.children?.[0]?.children?.[0];
+      if (count !== 1 || literal?.type !== 'StringLiteral') throw new DefinitionError(`${where}: memberOf() takes one ValueSet URL, written as a string`);
+      valueSets.add((literal.text as string).slice(1, -1));
+    }
     const fn = RULE_FUNCTION_BY_NAME.get(name);
     if (fn && !fn.arities.some((a) => a.length === count) && !(fn.variadic && count >= 1)) {
       throw new DefinitionError(`${where}: ${name}() takes ${fn.arities.map((a) => a.length).join(' or ')} arguments, not ${count}`);
     }
   }
-  for (const c of node.children ?? []) checkFunctions(c, where);
+  for (const c of node.children ?? []) checkFunctions(c, where, valueSets);
 }
 
 /** Parses and checks an expression's variables and engine functions; the message says where it is. */
@@ -93,7 +101,7 @@ function checked(expression: Expression | undefined, statics: Statics, where: st
     throw new DefinitionError(`${where}: the FHIRPath does not parse: ${(err as Error).message.split('\n')[0]}`);
   }
   for (const name of externalConstants(ast)) if (!statics.has(name)) throw new DefinitionError(`${where}: unknown variable %${name}`);
-  checkFunctions(ast, where);
+  checkFunctions(ast, where, statics.valueSets);
   return expression.expression;
 }
 
@@ -172,5 +180,6 @@ export function buildRuleSet(resources: readonly Resource[], version: string): R
     populations: POPULATIONS.map((code) => ({ code, group: `Group/${populationGroupId(code)}`, rule: populationRule(need<Group>('Group', populationGroupId(code)), ruleStatics) })),
     supports: COMMUNITY_SUPPORTS.map((code) => ({ code, actions: supportActions(need<PlanDefinition>('PlanDefinition', supportPlanId(code)), statics) })),
     resourceVariables: [...statics.resourceTypes],
+    valueSetUrls: [...statics.valueSets],
   };
 }

@@ -9,7 +9,7 @@ import type { RuleSet } from './definitions.js';
 import type { EvaluationStats, Mode, Scope } from './expression.js';
 import { memberData, type MemberData } from './member.js';
 import type { MemberEntry } from './references.js';
-import type { FunctionEnv } from './rule-functions.js';
+import type { FunctionEnv, ValueSetTest } from './rule-functions.js';
 
 /** A reference to evidence: "Type/id" (or the entry's fullUrl); a resource with neither is described instead. */
 export interface EvidenceRef {
@@ -27,6 +27,8 @@ export interface EligibilityResult {
 
 export interface EvaluateOptions {
   mode?: Mode;
+  /** The ValueSets of RuleSet.valueSetUrls, for memberOf() (an expression naming one not given here fails: not met). */
+  valueSets?: ReadonlyMap<string, ValueSetTest>;
   stats?: EvaluationStats;
   /** Called when an expression fails on this member's data (it then counts as not holding). */
   onError?: (expression: string, err: unknown) => void;
@@ -120,7 +122,7 @@ export function evaluateEntries(rules: RuleSet, entries: readonly MemberEntry[],
 export function evaluateMember(rules: RuleSet, member: MemberData, asOf: DateValue, options: EvaluateOptions = {}): EligibilityResult {
   const mode = options.mode ?? 'fast';
   const ages = possibleAges((member.patient as Patient).birthDate, asOf.day);
-  const env: FunctionEnv = { asOf: asOf.day, member, ages };
+  const env: FunctionEnv = { asOf: asOf.day, member, ages, valueSets: options.valueSets };
   const vars: Vars = newVars(rules);
   vars.asOf = [asOf];
   vars.patient = [member.patient];

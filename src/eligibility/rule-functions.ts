@@ -9,8 +9,13 @@ import { icdMatcher, normalizeIcd } from './icd.js';
 import type { MemberData } from './member.js';
 import { abatementDate, eventDate } from './resource-dates.js';
 
+/** Membership in a loaded ValueSet: true, false, or undefined when the server cannot tell. */
+export type ValueSetTest = (system: string | undefined, code: string) => boolean | undefined;
+
 /** What the functions may read besides their input: the evaluation date, the member, and the column being evaluated. */
 export interface FunctionEnv {
+  /** The ValueSets memberOf() may name, loaded before evaluation (by canonical URL). */
+  valueSets?: ReadonlyMap<string, ValueSetTest>;
   asOf: Day;
   member: MemberData;
   /** The member's possible ages, narrowed to the column being evaluated (PoF rules) or not (CS and Library). */
@@ -53,6 +58,23 @@ function icdTest(matches: (code: string) => boolean, input: readonly unknown[]):
       for (const c of coding) if (isIcd(c) && matches(normalizeIcd(c.code))) return TRUE;
     }
     if (isIcd(item) && matches(normalizeIcd(item.code))) return TRUE;
+  }
+  return FALSE;
+}
+
+/** Any code, Coding or CodeableConcept of the input is in the ValueSet (an unknown answer counts as no). */
+function memberOf(env: FunctionEnv, input: readonly unknown[], [url]: readonly unknown[]): unknown[] {
+  const test = env.valueSets?.get(url as string);
+  if (!test) throw new Error(`memberOf(): ValueSet ${String(url)} is not loaded`);
+  const inSet = (c: unknown): boolean => {
+    if (typeof c === 'string') return test(undefined, c) === true;
+    if (typeof c !== 'object' || c === null) return false;
+    const { system, code } = c as Loose;
+    return typeof code === 'string' && test(typeof system === 'string' ? system : undefined, code) === true;
+  };
+  for (const item of input) {
+    const coding = typeof item === 'object' && item !== null ? (item as Loose).coding : undefined;
+    if (Array.isArray(coding) ? coding.some(inSet) : inSet(item)) return TRUE;
   }
   return FALSE;
 }
@@ -187,6 +209,7 @@ export const RULE_FUNCTIONS: RuleFunction[] = [
   { name: 'ageAtLeast', arities: [['integer']], returns: 'boolean', impl: (env, input, [n]) => ageTest(env, input, (a) => a.min >= (n as number)) },
   { name: 'ageUnder', arities: [['integer']], returns: 'boolean', impl: (env, input, [n]) => ageTest(env, input, (a) => a.max < (n as number)) },
   { name: 'resolve', arities: [[]], returns: 'resource', impl: resolve },
+  { name: 'memberOf', arities: [['string']], returns: 'boolean', impl: memberOf },
 ];
 
 export const RULE_FUNCTION_BY_NAME = new Map(RULE_FUNCTIONS.map((f) => [f.name, f]));

@@ -273,6 +273,24 @@ describe.each(backends())('ecm-eligibility operation on $name', (backend) => {
       expect(population((await postBundle(m.bundle())).body, 'ltc-risk').met).toBe(false);
     });
 
+    it('memberOf() tests codes against ValueSets the server stores', async () => {
+      const group = (await server.fhir('Group/pof-nf-transition')).body as Group;
+      const original = structuredClone(group);
+      const ext = group.extension?.find((e) => e.url === 'http://hl7.org/fhir/StructureDefinition/characteristicExpression');
+      if (!ext?.valueExpression) throw new Error('no expression');
+      ext.valueExpression.expression = "%adult and %Condition.where(code.memberOf('https://calaim-fhir.dev/fhir/ValueSet/icd10cm-asthma')).exists()";
+      expect((await server.fhir('Group/pof-nf-transition', { method: 'PUT', body: group })).status).toBe(200);
+      const m = member('1980-06-15', 'member-of');
+      m.condition('J45.909', { id: 'member-of-asthma' });
+      expect(population((await postBundle(m.bundle())).body, 'nf-transition')).toEqual({ met: true, evidence: ['Condition/member-of-asthma'] });
+      ext.valueExpression.expression = "%adult and %Condition.where(code.memberOf('https://calaim-fhir.dev/fhir/ValueSet/nowhere')).exists()";
+      await server.fhir('Group/pof-nf-transition', { method: 'PUT', body: group });
+      const unknown = await postBundle(m.bundle());
+      expectOutcome(unknown, 500);
+      expect(unknown.body.issue[0].diagnostics).toMatch(/ValueSet\/nowhere/);
+      await server.fhir('Group/pof-nf-transition', { method: 'PUT', body: { ...original, meta: undefined } });
+    });
+
     it('a stored definition that does not parse is reported, and a fixed one is used again', async () => {
       const group = (await server.fhir('Group/pof-nf-transition')).body as Group;
       const original = structuredClone(group);

@@ -1,6 +1,6 @@
 // calaim-fhir eligibility: files and directories in, a table per member (or JSON lines) out, usage errors as exit code 2.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,18 @@ describe('calaim-fhir eligibility', () => {
     writeFileSync(join(dir, 'x.json'), JSON.stringify({ resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'Condition' } }] }));
     expect(await run('eligibility', join(dir, 'x.json'))).toMatchObject({ code: 2, err: expect.stringContaining('no Patient found') });
     expect(await run('nonsense')).toMatchObject({ code: 2, err: expect.stringContaining('unknown command') });
+  });
+
+  it('--rules evaluates edited definitions, with memberOf() ValueSets from valueSets/', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'calaim-rules-'));
+    for (const f of readdirSync(join(ROOT, 'bundles')).filter((x) => x.endsWith('.json'))) copyFileSync(join(ROOT, 'bundles', f), join(dir, f));
+    const group = JSON.parse(readFileSync(join(dir, 'Group-pof-nf-transition.json'), 'utf8'));
+    group.extension[1].valueExpression.expression = "%Condition.where(code.memberOf('https://calaim-fhir.dev/fhir/ValueSet/icd10cm-asthma')).exists()";
+    writeFileSync(join(dir, 'Group-pof-nf-transition.json'), JSON.stringify(group));
+    const { code, out } = await run('eligibility', join(EXAMPLES, 'eligibility-cs-asthma-remediation.json'), '--as-of', '2026-06-15', '--rules', dir, '--json');
+    expect(code).toBe(0);
+    const nf = JSON.parse(out).parameters.parameter.find((p: { part?: { valueCoding?: { code: string } }[] }) => p.part?.[0].valueCoding?.code === 'nf-transition');
+    expect(nf.part.slice(1, 3)).toEqual([{ name: 'met', valueBoolean: true }, { name: 'evidence', valueReference: { reference: 'Condition/ex-asthma-condition' } }]);
   });
 
   it('runs as `calaim-fhir` from package.json bin', () => {

@@ -86,6 +86,27 @@ describe('the compiled subset agrees with fhirpath.js', () => {
   }
 });
 
+describe('memberOf() against loaded ValueSets', () => {
+  const withValueSets = (stats?: EvaluationStats): Scope => ({ ...scope(stats), env: { ...scope().env, valueSets: new Map([['urn:vs:diabetes', (system: string | undefined, code: string) => system === 'http://hl7.org/fhir/sid/icd-10-cm' && code.startsWith('E11')]]) } });
+  it('is compiled and agrees with fhirpath.js (whose own memberOf needs a terminology server)', () => {
+    for (const [expression, expected] of [
+      ["%Condition.where(code.memberOf('urn:vs:diabetes')).id", ['c1']],
+      ["%Condition.code.coding.where(memberOf('urn:vs:diabetes')).code", ['E11.9']],
+      ["%Condition.where(code.memberOf('urn:vs:diabetes').not()).id", ['c2']],
+    ] as const) {
+      const e = new DualExpression(expression, statics);
+      expect(e.notCompiled, expression).toBeUndefined();
+      expect(ids(e.evaluate(withValueSets(), 'fast'))).toEqual(expected);
+      expect(ids(e.evaluate(withValueSets(), 'reference'))).toEqual(expected);
+    }
+  });
+  it('a ValueSet that was not loaded fails the expression on both paths', () => {
+    const e = new DualExpression("%Condition.where(code.memberOf('urn:vs:unknown')).exists()", statics);
+    expect(e.evaluate(withValueSets(), 'fast')).toEqual([]);
+    expect(e.evaluate(withValueSets(), 'reference')).toEqual([]);
+  });
+});
+
 describe('fallback to fhirpath.js', () => {
   it('compiles nothing outside the subset, and says why', () => {
     for (const expression of ['%Condition.onset.ofType(dateTime)', "%Condition.code.coding.code.replace('E', 'F')", '%Condition.onset > @2025', 'Patient.birthDate', '%Condition.onset = %Condition.recordedDate', "'abc'.length"]) {

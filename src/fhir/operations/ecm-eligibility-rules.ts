@@ -3,7 +3,9 @@ import type { RequestContext } from '../../context.js';
 import { VersionedCache } from '../../content/versioned-cache.js';
 import { DEFINITIONS_LIBRARY_ID } from '../../eligibility/codes.js';
 import { DefinitionError, type RuleSet } from '../../eligibility/definitions.js';
+import type { ValueSetTest } from '../../eligibility/rule-functions.js';
 import { storedRuleSet } from '../../eligibility/stored-rules.js';
+import { terminologyFor } from '../../terminology/source.js';
 import { WATCHED_TYPES } from '../../storage/cache-version.js';
 import type { Repository } from '../../storage/repository.js';
 import { FhirError, issue, outcome } from '../errors.js';
@@ -29,4 +31,17 @@ export async function currentRuleSet(repo: Repository, ctx: RequestContext): Pro
     if (!(err instanceof DefinitionError)) throw err;
     throw new FhirError(500, outcome([issue('processing', `The stored eligibility definitions cannot be used: ${err.message}`)]));
   }
+}
+
+/** The ValueSets the rules name in memberOf(), compiled by the terminology module (stored first, then the R4 core). */
+export async function ruleValueSets(repo: Repository, ctx: RequestContext, rules: RuleSet): Promise<ReadonlyMap<string, ValueSetTest> | undefined> {
+  if (rules.valueSetUrls.length === 0) return undefined;
+  const source = await terminologyFor(repo, ctx);
+  const tests = new Map<string, ValueSetTest>();
+  for (const url of rules.valueSetUrls) {
+    const compiled = await source.compiled(url);
+    if (!compiled) throw new FhirError(500, outcome([issue('processing', `The eligibility rules name ValueSet ${url} in memberOf(), and the server does not know it`)]));
+    tests.set(url, (system, code) => compiled.contains(system, code));
+  }
+  return tests;
 }

@@ -9,7 +9,7 @@ import { patientCompartment } from '../../search/compartment.js';
 import { badRequest, notFound } from '../errors.js';
 import type { OperationRoute } from '../registry.js';
 import type { FhirRequest, Handler } from '../request.js';
-import { currentRuleSet } from './ecm-eligibility-rules.js';
+import { currentRuleSet, ruleValueSets } from './ecm-eligibility-rules.js';
 
 export const ecmEligibilityDefinition = JSON.parse(readFileSync(new URL('../../../bundles/OperationDefinition-ecm-eligibility.json', import.meta.url), 'utf8')) as OperationDefinition;
 
@@ -79,8 +79,9 @@ const handler: Handler = async (hc, request, params) => {
     entries = bundleEntries(input.bundle);
   }
   const rules = await currentRuleSet(hc.repo, hc.ctx);
+  const valueSets = await ruleValueSets(hc.repo, hc.ctx, rules);
   try {
-    const result = evaluateEntries(rules, usableEntries(entries), input.asOf ?? todayInLosAngeles(hc.ctx.now()));
+    const result = evaluateEntries(rules, usableEntries(entries), input.asOf ?? todayInLosAngeles(hc.ctx.now()), { valueSets });
     return { status: 200, resource: toParameters(result) };
   } catch (err) {
     if (err instanceof MemberInputError) throw badRequest(err.message, err.expression);
