@@ -46,9 +46,10 @@ function evidenceOf(member: MemberData, found: Iterable<Resource>): EvidenceRef[
 function exclusions(member: MemberData, episodes: unknown[]): EligibilityResult['exclusions'] {
   if (episodes.length === 0) return [];
   const byProgram = new Map<string, Resource[]>();
+  const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
   for (const e of episodes) {
-    for (const t of (e as { type?: { coding?: { system?: string; code?: string }[] }[] }).type ?? []) {
-      for (const c of t?.coding ?? []) {
+    for (const t of list((e as { type?: unknown }).type)) {
+      for (const c of list((t as { coding?: unknown } | null)?.coding) as ({ system?: unknown; code?: unknown } | null)[]) {
         if (c?.system !== EXCLUDED_PROGRAM_SYSTEM || typeof c.code !== 'string') continue;
         const list = byProgram.get(c.code) ?? [];
         if (!list.includes(e as Resource)) list.push(e as Resource);
@@ -91,23 +92,29 @@ function libraryVariables(rules: RuleSet, scope: Scope, mode: Mode): void {
   const full = scope.env.ages;
   // Columns change %adult/%child only; Library definitions cannot read them, so a value once computed stays valid.
   const byName = variablesByName(rules);
+  const order = new Map(rules.variables.map((v, i) => [v.name, i]));
+  /** Positions of the definitions being computed (a definition reads only earlier ones). */
+  const computing: number[] = [];
   const compute = (name: string): unknown[] | undefined => {
     const expression = byName.get(name);
     if (!expression) return undefined;
     const ageColumn = [scope.env.ages, scope.env.column] as const;
     // Definitions are column-free: evaluate them with the member's full age range whatever column is being evaluated.
     [scope.env.ages, scope.env.column] = [full, undefined];
+    computing.push(order.get(name) as number);
     try {
       return (vars[name] = expression.evaluate(scope, mode));
     } finally {
+      computing.pop();
       [scope.env.ages, scope.env.column] = ageColumn;
     }
   };
   if (mode === 'fast') {
     scope.lazy = compute;
+    // fhirpath.js needs its variables given: every definition a rule may read, or, inside a definition, the earlier ones.
     scope.materialize = () => {
-      for (const { name } of rules.variables) if (vars[name] === undefined) compute(name);
-      scope.materialize = undefined;
+      const upTo = computing.length ? computing[computing.length - 1] : rules.variables.length;
+      for (let i = 0; i < upTo; i++) if (vars[rules.variables[i].name] === undefined) compute(rules.variables[i].name);
     };
   } else for (const { name } of rules.variables) compute(name);
 }

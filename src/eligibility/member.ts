@@ -58,13 +58,14 @@ function onOrBefore(value: unknown, asOf: Day): boolean {
 /** Contract conventions applied before any rule sees the data. */
 function counts(resource: Resource, asOf: Day): boolean {
   if (resource.resourceType === 'Condition') {
-    const codes = resource.verificationStatus?.coding?.map((c) => c.code) ?? [];
-    if (codes.some((c) => c !== undefined && VOID_VERIFICATION.has(c))) return false;
+    // Posted data may have any shape: only a well-formed coding can void a Condition.
+    const coding = (resource.verificationStatus as { coding?: unknown } | undefined)?.coding;
+    if (Array.isArray(coding) && coding.some((c) => typeof c?.code === 'string' && VOID_VERIFICATION.has(c.code))) return false;
     const date = conditionDate(resource);
     return date === undefined || onOrBefore(date, asOf);
   }
   if (resource.resourceType === 'Encounter') {
-    if (resource.status !== undefined && VOID_ENCOUNTER.has(resource.status)) return false;
+    if (typeof resource.status === 'string' && VOID_ENCOUNTER.has(resource.status)) return false;
     return onOrBefore(resource.period?.start, asOf);
   }
   return true;
