@@ -50,26 +50,7 @@ export interface SearchQuery {
 const RESULT_PARAMS = new Set(['_sort', '_count', '_include', '_revinclude', '_total', '_summary', '_elements', '_format', '_pretty', '_cursor', '_type']);
 const UNSUPPORTED = new Set(['_text', '_content', '_list', '_query', '_filter', '_contained', '_containedType', '_graph']);
 
-/** Splits on a separator that is not escaped with a backslash, then unescapes \, \| \$ \\. */
-export function splitEscaped(value: string, separator: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c === '\\' && i + 1 < value.length) {
-      current += value[++i];
-      continue;
-    }
-    if (c === separator) {
-      parts.push(current);
-      current = '';
-    } else current += c;
-  }
-  parts.push(current);
-  return parts;
-}
-
-/** Like splitEscaped but keeps escapes, so a later split on another separator still sees them. */
+/** Splits on a separator not escaped with a backslash, keeping the escapes so a later split on another separator still sees them. */
 export function splitKeepingEscapes(value: string, separator: string): string[] {
   const parts: string[] = [];
   let current = '';
@@ -86,6 +67,11 @@ export function splitKeepingEscapes(value: string, separator: string): string[] 
   }
   parts.push(current);
   return parts;
+}
+
+/** Splits on an unescaped separator, then unescapes \, \| \$ \\ in each part. */
+export function splitEscaped(value: string, separator: string): string[] {
+  return splitKeepingEscapes(value, separator).map((part) => part.replace(/\\(.)/g, '$1'));
 }
 
 function parseKey(key: string): Omit<SearchFilter, 'values' | 'key'> {
