@@ -2,9 +2,10 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { ContentFile } from './files.js';
 
-const ORDER = ['StructureDefinition', 'SearchParameter', 'OperationDefinition', 'CodeSystem', 'ValueSet', 'ConceptMap', 'NamingSystem', 'Group', 'PlanDefinition', 'Library'];
+const ORDER = ['StructureDefinition', 'Extension', 'SearchParameter', 'OperationDefinition', 'CodeSystem', 'ValueSet', 'ConceptMap', 'NamingSystem', 'Group', 'PlanDefinition', 'Library'];
 const HEADINGS: Record<string, string> = {
   StructureDefinition: 'Profiles',
+  Extension: 'Extensions',
   SearchParameter: 'Search parameters',
   OperationDefinition: 'Operations',
   CodeSystem: 'Code systems',
@@ -27,21 +28,27 @@ function canonicalOf(r: Resource): string {
 }
 
 function titleOf(r: Resource): string {
-  const record = r as { title?: string; name?: string; code?: string; type?: string; base?: string[] };
+  const record = r as { title?: string; name?: string; code?: string; type?: string; base?: string[]; context?: { expression?: string }[] };
   const title = record.title ?? record.name ?? r.id ?? '';
   if (r.resourceType === 'SearchParameter') return `\`${record.code}\` on ${record.base?.join(', ')}`;
+  if (sectionOf(r) === 'Extension') return `${title} (on ${record.context?.map((c) => c.expression).join(', ')})`;
   if (r.resourceType === 'StructureDefinition') return `${title} (${record.type})`;
   return title.replace(/\|/g, '\\|');
 }
 
+/** The section a file is listed in: its resource type, except that extension definitions get their own. */
+function sectionOf(r: Resource): string {
+  return r.resourceType === 'StructureDefinition' && (r as { type?: string }).type === 'Extension' ? 'Extension' : r.resourceType;
+}
+
 export function igIndex(files: ContentFile[]): string {
-  const types = [...new Set(files.map((f) => f.resource.resourceType))].sort((a, b) => {
+  const types = [...new Set(files.map((f) => sectionOf(f.resource)))].sort((a, b) => {
     const rank = (t: string) => (ORDER.includes(t) ? ORDER.indexOf(t) : ORDER.length);
     return rank(a) - rank(b) || a.localeCompare(b);
   });
   const sections = types.map((type) => {
     const rows = files
-      .filter((f) => f.resource.resourceType === type)
+      .filter((f) => sectionOf(f.resource) === type)
       .sort((a, b) => a.file.localeCompare(b.file))
       .map((f) => `| ${titleOf(f.resource)} | \`${canonicalOf(f.resource)}\` | [${f.file.split('/').pop()}](${f.file}) |`);
     return [`#### ${HEADINGS[type] ?? type}`, '', '| artefact | canonical URL | file |', '| --- | --- | --- |', ...rows].join('\n');
