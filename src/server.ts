@@ -21,6 +21,7 @@ import { expandValueSetCodes } from './terminology/expand.js';
 import { referralTaskHook } from './referrals/task-hook.js';
 import { cacheVersionWriter } from './storage/cache-version.js';
 import { searchIndexWriter } from './search/index-writer.js';
+import { LocalBases } from './search/local-base.js';
 import { SearchParameterRegistry } from './search/parameters.js';
 import { searchParameterCheck } from './search/search-parameter-check.js';
 import type { SearchServices } from './search/service.js';
@@ -44,7 +45,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const db = await openDatabase(config);
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied, database: db.name }, 'migrations applied');
-  const searchParameters = new SearchParameterRegistry();
+  // Absolute references on BASE_URL are local; without it, on the address the server listens on (added below).
+  const localBases = new LocalBases(config.baseUrl ? [`${config.baseUrl}/fhir`] : []);
+  const searchParameters = new SearchParameterRegistry(localBases);
   const conformanceCache = new VersionedCache(CONFORMANCE_TYPES);
   const validation = validationHook({ cache: conformanceCache, unknownProfile: config.unknownProfile });
   const repo = new SqlRepository(db, { hooks: [validation, searchParameterCheck, referralTaskHook({ policy: config.referrals, parameters: searchParameters })], indexWriters: [searchIndexWriter(searchParameters), cacheVersionWriter] });
@@ -62,6 +65,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}`;
+  localBases.add(`${config.baseUrl ?? url}/fhir`);
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {

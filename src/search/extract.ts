@@ -1,6 +1,7 @@
 // Extracts search index rows from a resource with each parameter's FHIRPath expression (at write time).
 import { evalFhirPathTyped, toTypedValue, type TypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
+import { localView } from './local-base.js';
 import { dateRange, normalizeString, NUMBER_RE } from './normalize.js';
 import type { ParamDef } from './parameters.js';
 
@@ -101,7 +102,7 @@ function addString(rows: IndexRows, param: string, tv: TypedValue): void {
   push(v);
 }
 
-/** Splits a reference into local Type/id when it is relative (or absolute under a FHIR base); keeps the URL too. */
+/** Splits a relative reference into Type/id (a version is dropped); anything else is kept as a URL. */
 export function parseReference(reference: string): { type: string | null; id: string | null; url: string | null } {
   const clean = reference.replace(/\/_history\/[^/]+$/, '');
   const relative = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(clean);
@@ -206,11 +207,15 @@ function addComposite(rows: IndexRows, def: ParamDef, items: TypedValue[]): void
   }
 }
 
-/** Index rows for every parameter; a parameter whose expression fails to evaluate is skipped, not fatal. */
+/**
+ * Index rows for every parameter; a parameter whose expression fails to evaluate is skipped, not fatal.
+ * References that are absolute URLs on this server's base (the definitions' localBases) are indexed as Type/id.
+ */
 export function extractRows(resource: Resource, params: Iterable<ParamDef>): IndexRows {
   const rows = emptyRows();
-  const input = [toTypedValue(resource)];
-  for (const def of params) {
+  const defs = [...params];
+  const input = [toTypedValue(localView(resource, defs[0]?.localBases))];
+  for (const def of defs) {
     const add = ADDERS[def.type];
     const composite = def.type === 'composite' && def.resolved !== undefined;
     if ((!add && !composite) || !def.atom || def.code === '_id' || def.code === '_lastUpdated') continue;

@@ -4,6 +4,7 @@ import type { SearchParameter } from '@medplum/fhirtypes';
 import { loadDefinitions } from '../fhir/definitions.js';
 import type { SqlExecutor } from '../storage/drivers/driver.js';
 import { readCacheVersion } from '../storage/cache-version.js';
+import { LocalBases } from './local-base.js';
 
 export type ParamType = 'token' | 'string' | 'reference' | 'date' | 'number' | 'quantity' | 'uri' | 'composite' | 'special';
 
@@ -20,6 +21,11 @@ export interface ParamDef {
   /** The components resolved to their parameter types and parsed expressions (set by the index). */
   resolved?: { type: ParamType; atom: FhirPathAtom }[];
   url?: string;
+  /**
+   * This server's FHIR bases, set by the index on each of its definitions: extraction only sees definitions, and needs
+   * them to index an absolute reference on our base as the local Type/id.
+   */
+  localBases?: LocalBases;
 }
 
 /** Parameters evaluated directly on resource columns rather than index tables. */
@@ -87,17 +93,21 @@ function coreParams(resourceType: string): Map<string, ParamDef> {
 export class SearchParameterIndex {
   private readonly merged = new Map<string, Map<string, ParamDef>>();
 
-  constructor(private readonly custom: SearchParameter[]) {}
+  constructor(
+    private readonly custom: SearchParameter[],
+    readonly localBases = new LocalBases(),
+  ) {}
 
   all(resourceType: string): Map<string, ParamDef> {
     let map = this.merged.get(resourceType);
     if (!map) {
-      map = new Map(coreParams(resourceType));
+      // Copies of the core definitions: each index sets its own localBases (and resolves its own composites).
+      map = new Map([...coreParams(resourceType)].map(([code, def]) => [code, { ...def, localBases: this.localBases }]));
       for (const sp of this.custom) {
         const bases = (sp.base ?? []) as string[];
         if (!bases.includes(resourceType) && !bases.includes('Resource') && !bases.includes('DomainResource')) continue;
         const def = toDef(resourceType, sp);
-        if (def) map.set(def.code, def);
+        if (def) map.set(def.code, { ...def, localBases: this.localBases });
       }
       for (const def of map.values()) if (def.type === 'composite') resolveComposite(def, map);
       this.merged.set(resourceType, map);
@@ -120,6 +130,9 @@ export class SearchParameterIndex {
 export class SearchParameterRegistry {
   private cached?: { version: number; index: SearchParameterIndex };
 
+  /** `localBases`: the server's own FHIR bases, under which absolute references are local. */
+  constructor(readonly localBases = new LocalBases()) {}
+
   async current(db: SqlExecutor): Promise<SearchParameterIndex> {
     const version = await readCacheVersion(db, 'SearchParameter');
     if (this.cached && this.cached.version === version) return this.cached.index;
@@ -127,7 +140,7 @@ export class SearchParameterRegistry {
       `SELECT content::text AS content FROM resource WHERE resource_type = 'SearchParameter' AND NOT deleted`,
     );
     const custom = rows.map((r) => JSON.parse(r.content) as SearchParameter).filter((sp) => sp.status !== 'retired');
-    const index = new SearchParameterIndex(custom);
+    const index = new SearchParameterIndex(custom, this.localBases);
     this.cached = { version, index };
     return index;
   }

@@ -1,30 +1,25 @@
-// reference parameters: Type/id, id, absolute URLs (ours become local), canonical URLs, :Type and :identifier.
-import { loadDefinitions } from '../../fhir/definitions.js';
+// reference parameters: Type/id, id, absolute URLs (ours are Type/id), canonical URLs, :Type and :identifier.
 import { badRequest } from '../../fhir/errors.js';
 import { parseReference } from '../extract.js';
+import { pathBelow } from '../local-base.js';
 import { splitEscaped } from '../query.js';
 import { and, existsIn, or, unescapeValue } from '../sql.js';
 import type { FilterArgs, FilterBuilder } from './types.js';
 
-/** References stored as absolute URLs on our own base are indexed as URLs (the writer knows no base): match those too. */
-function absoluteOnOurBase(args: FilterArgs, a: string, types: string[], id: string): string {
-  return `${a}.target_url = ANY(${args.sql.add(types.map((t) => `${args.baseUrl}/${t}/${id}`), 'text[]')})`;
-}
-
 function referenceCondition(args: FilterArgs, a: string, raw: string, typeModifier: string | undefined): string {
   const { sql } = args;
   let value = unescapeValue(raw);
-  if (value.startsWith(args.baseUrl + '/')) value = value.slice(args.baseUrl.length + 1);
+  // An absolute URL on our base (configured, or the one this request came in on) is the relative reference, and
+  // absolute references on our base are indexed as Type/id: both forms find both.
+  value = pathBelow(value, [args.baseUrl, ...(args.def.localBases?.list() ?? [])]) ?? value;
   if (/^[A-Za-z0-9\-.]{1,64}$/.test(value)) {
-    // A bare id: any allowed target type, or the one named by the :Type modifier.
-    const types = typeModifier ? [typeModifier] : args.def.targets.length ? args.def.targets : loadDefinitions();
-    const local = and([`${a}.target_id = ${sql.add(value)}`, ...(typeModifier ? [`${a}.target_type = ${sql.add(typeModifier)}`] : [])]);
-    return `(${local} OR ${absoluteOnOurBase(args, a, types, value)})`;
+    // A bare id: any target type, or the one named by the :Type modifier.
+    return and([`${a}.target_id = ${sql.add(value)}`, ...(typeModifier ? [`${a}.target_type = ${sql.add(typeModifier)}`] : [])]);
   }
   const parsed = parseReference(value.split('|')[0]);
   if (parsed.type && parsed.id) {
     if (typeModifier && typeModifier !== parsed.type) return 'FALSE';
-    return `((${a}.target_type = ${sql.add(parsed.type)} AND ${a}.target_id = ${sql.add(parsed.id)}) OR ${absoluteOnOurBase(args, a, [parsed.type], parsed.id)})`;
+    return `(${a}.target_type = ${sql.add(parsed.type)} AND ${a}.target_id = ${sql.add(parsed.id)})`;
   }
   return `${a}.target_url = ${sql.add(parsed.url)}`;
 }
