@@ -4,14 +4,14 @@ import type { RequestContext } from '../context.js';
 import { FhirError } from '../fhir/errors.js';
 import type { Repository } from '../storage/repository.js';
 import type { BenefitUse } from './caps.js';
-import { BASE, CS_SYSTEM, WORKFLOW_SYSTEM } from './codes.js';
+import { ACCUMULATOR_PROFILE, BASE, CS_SYSTEM, WORKFLOW_SYSTEM } from './codes.js';
 
 export const USE_EXTENSION = `${BASE}/StructureDefinition/cs-benefit-use`;
 
 export const accumulatorId = (patientId: string): string => `cs-accumulator-${patientId}`;
 
 function empty(patientId: string): Basic {
-  return { resourceType: 'Basic', id: accumulatorId(patientId), code: { coding: [{ system: WORKFLOW_SYSTEM, code: 'cs-benefit-accumulator' }] }, subject: { reference: `Patient/${patientId}` } };
+  return { resourceType: 'Basic', id: accumulatorId(patientId), meta: { profile: [ACCUMULATOR_PROFILE] }, code: { coding: [{ system: WORKFLOW_SYSTEM, code: 'cs-benefit-accumulator' }] }, subject: { reference: `Patient/${patientId}` } };
 }
 
 function toExtension(use: BenefitUse): Extension {
@@ -53,8 +53,10 @@ export async function readAccumulator(repo: Repository, ctx: RequestContext, pat
   return { uses, versionId: current?.deleted ? undefined : current?.versionId, resource };
 }
 
-/** Appends a use; a concurrent approval for the same member makes this a 412, and the caller retries. */
+/** Appends a use; a concurrent approval for the same member makes this a 412, and the caller retries. An accumulator written before it claimed its profile gets the claim now. */
 export async function appendUse(repo: Repository, ctx: RequestContext, read: { resource: Basic; versionId?: string }, use: BenefitUse): Promise<void> {
-  const next: Basic = { ...read.resource, extension: [...(read.resource.extension ?? []), toExtension(use)] };
+  const profiles = read.resource.meta?.profile ?? [];
+  const meta = { ...read.resource.meta, profile: profiles.includes(ACCUMULATOR_PROFILE) ? profiles : [...profiles, ACCUMULATOR_PROFILE] };
+  const next: Basic = { ...read.resource, meta, extension: [...(read.resource.extension ?? []), toExtension(use)] };
   await repo.update(ctx, next, read.versionId ? { ifMatch: read.versionId } : {});
 }

@@ -1,6 +1,6 @@
 // Authorization decisions as ClaimResponse (use = preauthorization): approved, approved as modified, denied, presumptive.
 import type { ClaimResponse, CodeableConcept, Money, Period, Task } from '@medplum/fhirtypes';
-import { CHANGE_OF_CIRCUMSTANCES_EXTENSION, CS_SYSTEM, DECISION_EXTENSION, DECISION_SYSTEM, PROGRAM_SYSTEM, type Decision } from './codes.js';
+import { AUTHORIZATION_PROFILE, CHANGE_OF_CIRCUMSTANCES_EXTENSION, CS_SYSTEM, DECISION_EXTENSION, DECISION_SYSTEM, PROGRAM_SYSTEM, type Decision } from './codes.js';
 import { planOf } from './roles.js';
 import type { ReferralService } from './service.js';
 
@@ -37,6 +37,7 @@ export function buildDecision(id: string, task: Task, service: ReferralService, 
   const response: ClaimResponse = {
     resourceType: 'ClaimResponse',
     id,
+    meta: { profile: [AUTHORIZATION_PROFILE] },
     extension,
     status: 'active',
     type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/claim-type', code: 'professional' }] },

@@ -4,13 +4,16 @@ import type { CodeableConcept, Coding } from '@medplum/fhirtypes';
 export const BASE = 'https://calaim-fhir.dev/fhir';
 
 export const REFERRAL_TASK_PROFILE = `${BASE}/StructureDefinition/referral-task`;
+/** Profiles the workflow's own writes claim: the authorization decision (ClaimResponse) and the member's CS benefit accumulator (Basic). */
+export const AUTHORIZATION_PROFILE = `${BASE}/StructureDefinition/referral-authorization`;
+export const ACCUMULATOR_PROFILE = `${BASE}/StructureDefinition/cs-benefit-accumulator`;
 export const TASK_CODE_SYSTEM = 'http://hl7.org/fhir/CodeSystem/task-code';
 
 /** DHCS CLR "Referral Status" (valueSets/CodeSystem-referral-status.json). */
 export const DHCS_STATUS_SYSTEM = `${BASE}/CodeSystem/referral-status`;
 /** DHCS CLR "Reason for Referral Loop Closure" (valueSets/CodeSystem-loop-closure-reason.json). */
 export const CLOSURE_REASON_SYSTEM = `${BASE}/CodeSystem/loop-closure-reason`;
-/** CalAIM detail of the referral's business state, modelled on BSeR (no CodeSystem file yet: see README). */
+/** CalAIM detail of the referral's business state, modelled on BSeR (valueSets/CodeSystem-referral-business-status.json). */
 export const BUSINESS_STATUS_SYSTEM = `${BASE}/CodeSystem/referral-business-status`;
 export const PROGRAM_SYSTEM = `${BASE}/CodeSystem/calaim-program`;
 export const CS_SYSTEM = `${BASE}/CodeSystem/community-support`;
@@ -21,21 +24,21 @@ export const NPI_SYSTEM = 'http://hl7.org/fhir/sid/us-npi';
 export const PLAN_EXTENSION = `${BASE}/StructureDefinition/referral-plan`;
 /** Extension on each referral Task version: the organization and client that wrote it (history is the audit trail). */
 export const CHANGED_BY_EXTENSION = `${BASE}/StructureDefinition/referral-changed-by`;
-/** Organization.meta.tag marking organizations the plan designated for ECM presumptive authorization. */
+/** Organization.meta.tag marking organizations the plan designated for ECM presumptive authorization (valueSets/CodeSystem-referral-designation.json). */
 export const DESIGNATION_SYSTEM = `${BASE}/CodeSystem/referral-designation`;
 export const PRESUMPTIVE_DESIGNATION = 'ecm-presumptive-authorization';
-/** Task.meta.tag for members moving from JI reentry pre-release care management (no new eligibility determination). */
+/** Task.meta.tag for members moving from JI reentry pre-release care management, no new eligibility determination (valueSets/CodeSystem-referral-flag.json). */
 export const REFERRAL_FLAG_SYSTEM = `${BASE}/CodeSystem/referral-flag`;
 export const JI_REENTRY_FLAG = 'ji-reentry-warm-handoff';
 
-/** The authorization decision recorded on a ClaimResponse (extension) and its reason. */
+/** The authorization decision recorded on a ClaimResponse (extension, profiles/) and its code system (valueSets/CodeSystem-authorization-decision.json). */
 export const DECISION_EXTENSION = `${BASE}/StructureDefinition/authorization-decision`;
 export const DECISION_SYSTEM = `${BASE}/CodeSystem/authorization-decision`;
 export const CHANGE_OF_CIRCUMSTANCES_EXTENSION = `${BASE}/StructureDefinition/change-of-circumstances`;
 export const DECISIONS = ['approved', 'approved-modified', 'denied', 'presumptive'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-/** Task input/output and Communication types the workflow uses. */
+/** Task output types, notification Communication category and reasons, and the accumulator's Basic.code (valueSets/CodeSystem-referral-workflow.json). */
 export const WORKFLOW_SYSTEM = `${BASE}/CodeSystem/referral-workflow`;
 export const NOTIFICATION_CATEGORY = 'referral-notification';
 
