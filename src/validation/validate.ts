@@ -4,6 +4,8 @@ import type { RequestContext } from '../context.js';
 import { isContentLoad } from '../content/load.js';
 import { invalidResource } from '../fhir/errors.js';
 import type { Repository, WriteHooks } from '../storage/repository.js';
+import { terminologyFor } from '../terminology/source.js';
+import { requiredBindingIssues } from './base-bindings.js';
 import { validateBase } from './base-validator.js';
 import { validateProfiles, type ProfileValidationOptions } from './profile-validator.js';
 
@@ -11,9 +13,10 @@ export function isError(i: OperationOutcomeIssue): boolean {
   return i.severity === 'error' || i.severity === 'fatal';
 }
 
-/** All issues for a resource against the base specification and its profiles (meta.profile, or options.profiles). */
+/** All issues for a resource against the base specification (with its required bindings) and its profiles (meta.profile, or options.profiles). */
 export async function validate(repo: Repository, ctx: RequestContext, resource: Resource, options: ProfileValidationOptions = {}): Promise<OperationOutcomeIssue[]> {
-  const issues = validateBase(resource);
+  const bindings = await requiredBindingIssues(resource, () => terminologyFor(repo, ctx, options.cache));
+  const issues = [...validateBase(resource), ...bindings];
   // Profiles say nothing useful about a resource the base specification already rejects.
   if (issues.some(isError)) return issues;
   if (options.profiles === undefined && !resource.meta?.profile?.length) return issues;

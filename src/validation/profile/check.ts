@@ -1,6 +1,7 @@
 // Checks a resource against a compiled profile: cardinality, types, fixed/pattern values, slices, required bindings, invariants.
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import type { CompiledValueSet } from '../../terminology/compile-value-set.js';
+import { codingsOf, requiredBindingProblem } from '../binding.js';
 import type { CompiledConstraint, CompiledElement, CompiledProfile, Discriminator } from './compile.js';
 import { matchesFixed, matchesPattern } from './match.js';
 import { navigate, referenceType, valuesOf, type PathValue } from './values.js';
@@ -94,27 +95,19 @@ class ProfileChecker {
     if (definition?.pattern !== undefined) return targets.some((t) => matchesPattern(t, definition.pattern));
     if (definition?.requiredValueSet) {
       const vs = this.context.valueSet(definition.requiredValueSet);
-      return !!vs && targets.some((t) => codingsOf(t)?.some((c) => c.code !== undefined && vs.contains(c.system, c.code) === true));
+      return !!vs && targets.some((t) => codingsOf(t)?.some((c) => typeof c.code === 'string' && vs.contains(c.system, c.code) === true));
     }
     return false;
   }
 
   private checkBinding(url: string, value: unknown, path: string): void {
-    const codings = codingsOf(value);
-    if (!codings) return;
     const vs = this.context.valueSet(url);
     if (!vs) {
-      this.warnOnce(`vs|${url}`, path, `ValueSet ${url} is not known to this server; the required binding was not checked`);
+      if (codingsOf(value)) this.warnOnce(`vs|${url}`, path, `ValueSet ${url} is not known to this server; the required binding was not checked`);
       return;
     }
-    if (codings.length === 0) {
-      this.add('error', 'code-invalid', path, `A code from ValueSet ${url} is required`);
-      return;
-    }
-    const results = codings.map((c) => (c.code === undefined ? false : vs.contains(c.system, c.code)));
-    if (results.includes(true) || !results.every((r) => r === false)) return;
-    const shown = codings.map((c) => (c.system ? `${c.system}#${c.code}` : c.code)).join(', ');
-    this.add('error', 'code-invalid', path, `${shown} is not in the required ValueSet ${url}`);
+    const problem = requiredBindingProblem(vs, url, value);
+    if (problem) this.add('error', 'code-invalid', path, problem);
   }
 
   private checkTarget(targetProfiles: string[], value: unknown, path: string): void {
@@ -156,15 +149,6 @@ function descend(element: CompiledElement, path: string): CompiledElement | unde
   let current: CompiledElement | undefined = element;
   for (const segment of path.split('.')) current = current?.children.find((c) => c.name === segment || c.name === `${segment}[x]`);
   return current;
-}
-
-function codingsOf(value: unknown): { system?: string; code?: string }[] | undefined {
-  if (typeof value === 'string') return [{ code: value }];
-  if (value === null || typeof value !== 'object') return undefined;
-  const record = value as { coding?: { system?: string; code?: string }[]; text?: string; code?: string; system?: string };
-  if (Array.isArray(record.coding) || typeof record.text === 'string') return record.coding ?? [];
-  if (record.code !== undefined || record.system !== undefined) return [record];
-  return undefined;
 }
 
 /** Every issue of a resource against one compiled profile. */
