@@ -1,6 +1,7 @@
 // Writes a version's search index rows inside the resource's own transaction, in one SQL statement.
 import type { SqlExecutor } from '../storage/drivers/driver.js';
 import type { IndexWriter, StoredVersion } from '../storage/repository.js';
+import type { WriteStatementBuilder } from '../storage/sql/write-statement.js';
 import { extractRows, type IndexRows } from './extract.js';
 import { clipForIndex } from './normalize.js';
 import type { SearchParameterRegistry } from './parameters.js';
@@ -33,31 +34,32 @@ export const INDEX_TABLES: TableSpec[] = [
   },
 ];
 
-/** Builds one statement that deletes the old rows (for updates) and inserts the new ones, column arrays via unnest. */
-export function indexStatement(version: StoredVersion, rows: IndexRows | undefined, replace: boolean): { text: string; params: unknown[] } | undefined {
-  const params: unknown[] = [version.resourceType, version.id];
-  const parts: string[] = [];
-  INDEX_TABLES.forEach((spec, t) => {
-    if (replace) parts.push(`d${t} AS (DELETE FROM ${spec.table} WHERE resource_type = $1 AND id = $2)`);
+/** Adds the CTEs that delete the old rows (for updates) and insert the new ones, column arrays via unnest. */
+export function addIndexRows(statement: WriteStatementBuilder, version: StoredVersion, rows: IndexRows | undefined, replace: boolean): void {
+  const type = statement.bind(version.resourceType);
+  const id = statement.bind(version.id);
+  INDEX_TABLES.forEach((spec) => {
+    if (replace) statement.cte(`DELETE FROM ${spec.table} WHERE resource_type = ${type} AND id = ${id} AND ${statement.written}`);
     const data = rows ? spec.rows(rows) : [];
     if (data.length === 0) return;
     const arrays = spec.columns.map((_, c) => {
-      params.push(data.map((row) => (spec.types[c] === 'text' && typeof row[c] === 'string' ? clipForIndex(row[c] as string) : row[c])));
-      return `$${params.length}::${spec.types[c]}[]`;
+      const values = data.map((row) => (spec.types[c] === 'text' && typeof row[c] === 'string' ? clipForIndex(row[c] as string) : row[c]));
+      return `${statement.bind(values)}::${spec.types[c]}[]`;
     });
-    parts.push(`i${t} AS (INSERT INTO ${spec.table} (resource_type, id, ${spec.columns.join(', ')}) SELECT $1, $2, * FROM unnest(${arrays.join(', ')}))`);
+    statement.cte(
+      `INSERT INTO ${spec.table} (resource_type, id, ${spec.columns.join(', ')}) SELECT ${type}::text, ${id}::text, * FROM unnest(${arrays.join(', ')}) WHERE ${statement.written}`,
+    );
   });
-  if (parts.length === 0) return undefined;
-  return { text: `WITH ${parts.join(',\n')} SELECT 1`, params };
 }
 
 export function searchIndexWriter(registry: SearchParameterRegistry): IndexWriter {
   return {
-    async write(tx: SqlExecutor, version: StoredVersion, replace: boolean) {
-      const params = await registry.current(tx);
-      const rows = version.resource ? extractRows(version.resource, params.all(version.resourceType).values()) : undefined;
-      const statement = indexStatement(version, rows, replace);
-      if (statement) await tx.query(statement.text, statement.params);
+    async prepare(db: SqlExecutor, version: StoredVersion, replace: boolean, statement: WriteStatementBuilder) {
+      const { version: generation, index } = await registry.cached(db);
+      // Rows extracted with a stale parameter set must not be written: the statement checks the generation.
+      statement.requireCacheVersion('SearchParameter', generation, () => registry.invalidate());
+      const rows = version.resource ? extractRows(version.resource, index.all(version.resourceType).values()) : undefined;
+      addIndexRows(statement, version, rows, replace);
     },
   };
 }

@@ -1,17 +1,10 @@
 // Cross-process cache invalidation: a per-name counter bumped in the same transaction as the write it reflects.
 import type { SqlExecutor } from './drivers/driver.js';
 import type { IndexWriter, StoredVersion } from './repository.js';
+import type { WriteStatementBuilder } from './sql/write-statement.js';
 
 /** Resource types whose writes invalidate derived caches (search parameters, profiles, terminology, rules). */
-export const WATCHED_TYPES = new Set(['SearchParameter', 'StructureDefinition', 'ValueSet', 'CodeSystem', 'ConceptMap', 'Group', 'PlanDefinition', 'OperationDefinition']);
-
-export async function bumpCacheVersion(db: SqlExecutor, name: string): Promise<void> {
-  await db.query(
-    `INSERT INTO cache_version (name, version) VALUES ($1, 1)
-     ON CONFLICT (name) DO UPDATE SET version = cache_version.version + 1`,
-    [name],
-  );
-}
+export const WATCHED_TYPES = new Set(['SearchParameter', 'StructureDefinition', 'ValueSet', 'CodeSystem', 'ConceptMap', 'Group', 'PlanDefinition', 'OperationDefinition', 'Library']);
 
 /** The current counter for a name (0 when never bumped); one primary-key lookup. */
 export async function readCacheVersion(db: SqlExecutor, name: string): Promise<number> {
@@ -20,7 +13,9 @@ export async function readCacheVersion(db: SqlExecutor, name: string): Promise<n
 }
 
 export const cacheVersionWriter: IndexWriter = {
-  async write(tx: SqlExecutor, version: StoredVersion) {
-    if (WATCHED_TYPES.has(version.resourceType)) await bumpCacheVersion(tx, version.resourceType);
+  async prepare(_db: SqlExecutor, version: StoredVersion, _replace: boolean, statement: WriteStatementBuilder) {
+    if (!WATCHED_TYPES.has(version.resourceType)) return;
+    statement.cte(`INSERT INTO cache_version (name, version) SELECT ${statement.bind(version.resourceType)}::text, 1 WHERE ${statement.written}
+      ON CONFLICT (name) DO UPDATE SET version = cache_version.version + 1`);
   },
 };

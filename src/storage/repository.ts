@@ -1,6 +1,8 @@
 // The one storage interface every handler uses; each call carries the caller's RequestContext.
 import type { Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
+import type { SqlExecutor } from './drivers/driver.js';
+import type { WriteStatementBuilder } from './sql/write-statement.js';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -85,8 +87,12 @@ export interface WriteHooks {
   afterCommit?: (ctx: RequestContext, version: StoredVersion) => void | Promise<void>;
 }
 
-/** A step that writes derived rows (search indexes) in the same transaction as the resource. */
+/** A step that writes derived rows (search indexes, cache counters) in the same statement as the resource version. */
 export interface IndexWriter {
-  /** `replace` is true when rows for an earlier version (or a previous indexing) may exist and must go. */
-  write(tx: import('./drivers/driver.js').SqlExecutor, version: StoredVersion, replace: boolean): Promise<void>;
+  /**
+   * Adds the version's derived rows to its write statement; they are written only if the version is. `replace` is
+   * true when rows for an earlier version (or a previous indexing) may exist and must go. `db` is the write's
+   * transaction, for the rare read a writer needs (loading its cache).
+   */
+  prepare(db: SqlExecutor, version: StoredVersion, replace: boolean, statement: WriteStatementBuilder): Promise<void>;
 }

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import { badRequest, conflict, gone, notFound, preconditionFailed } from '../fhir/errors.js';
-import { sqlState, type SqlDriver, type SqlExecutor } from './drivers/driver.js';
+import { sqlState, type SqlDriver, type SqlTransaction } from './drivers/driver.js';
 import type { HistoryPage, HistoryQuery, IndexWriter, Repository, StoredVersion, UpdateResult, WriteHooks, WriteInfo, WriteMethod, WriteOptions } from './repository.js';
 import { decodeCursor, selectHistory } from './sql/history-sql.js';
-import { insertFirstVersion, replaceVersion, selectCurrent, selectCurrentBatch, selectVersion, type VersionWrite } from './sql/resource-sql.js';
+import { insertVersionCtes, replaceVersionCtes, selectCurrent, selectCurrentBatch, selectVersion, type VersionWrite } from './sql/resource-sql.js';
+import { WriteStatement } from './sql/write-statement.js';
 
 /** SQLSTATEs after which a whole transaction may simply be run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -19,12 +20,15 @@ export interface RepositoryOptions {
 
 type PendingCommit = () => Promise<void>;
 
+/** An optimistic write found the resource changed after it was read: run the whole write again. */
+class VersionMoved extends Error {}
+
 export class SqlRepository implements Repository {
   constructor(
     private readonly db: SqlDriver,
     private readonly options: RepositoryOptions = {},
     /** Set when this instance is bound to an open transaction. */
-    private readonly tx?: SqlExecutor,
+    private readonly tx?: SqlTransaction,
     private readonly pending?: PendingCommit[],
   ) {}
 
@@ -32,7 +36,7 @@ export class SqlRepository implements Repository {
     const prepared = stamp(resource, options.id ?? randomUUID(), 1, ctx.now());
     return this.write(async (tx, pending) => {
       await this.beforeWrite(ctx, prepared, undefined, tx, pending, options);
-      if (!(await this.insert(ctx, tx, pending, prepared, options.method ?? 'POST'))) {
+      if (!(await this.writeVersion(ctx, tx, pending, toVersion(prepared, options.method ?? 'POST'), undefined))) {
         throw conflict(`${prepared.resourceType}/${prepared.id} already exists`, 'id');
       }
       return prepared;
@@ -57,31 +61,29 @@ export class SqlRepository implements Repository {
   async update(ctx: RequestContext, resource: Resource, options: WriteOptions = {}): Promise<UpdateResult> {
     const { resourceType } = resource;
     const id = resource.id as string;
-    return this.write(async (tx, pending) => {
-      let current = await selectCurrent(tx, resourceType, id, true);
+    return this.replace(resourceType, id, async (tx, pending, current) => {
       if (!current) {
         if (options.ifMatch !== undefined) throw preconditionFailed(`${resourceType}/${id} does not exist, so If-Match cannot match`);
         const prepared = stamp(resource, id, 1, ctx.now());
         await this.beforeWrite(ctx, prepared, undefined, tx, pending, options);
-        if (await this.insert(ctx, tx, pending, prepared, options.method ?? 'PUT')) return { resource: prepared, created: true };
-        // Another transaction created it concurrently; it has committed, so update on top of it.
-        current = (await selectCurrent(tx, resourceType, id, true)) as StoredVersion;
+        // Created concurrently by another transaction (now committed): start again and update on top of it.
+        if (!(await this.writeVersion(ctx, tx, pending, toVersion(prepared, options.method ?? 'PUT'), undefined))) throw new VersionMoved();
+        return { resource: prepared, created: true };
       }
       checkIfMatch(current, options.ifMatch);
       const prepared = stamp(resource, id, Number(current.versionId) + 1, ctx.now());
       await this.beforeWrite(ctx, prepared, current.resource, tx, pending, options);
-      await this.persist(ctx, tx, pending, toVersion(prepared, options.method ?? 'PUT'), Number(current.versionId));
+      await this.replaceVersion(ctx, tx, pending, toVersion(prepared, options.method ?? 'PUT'), current);
       return { resource: prepared, created: current.deleted };
     });
   }
 
   async delete(ctx: RequestContext, resourceType: string, id: string, options: WriteOptions = {}): Promise<StoredVersion | undefined> {
-    return this.write(async (tx, pending) => {
-      const current = await selectCurrent(tx, resourceType, id, true);
+    return this.replace(resourceType, id, async (tx, pending, current) => {
       if (!current) throw notFound(`${resourceType}/${id} does not exist`);
       checkIfMatch(current, options.ifMatch);
       if (current.deleted || !current.resource) return undefined;
-      const write = { repo: new SqlRepository(this.db, this.options, tx, pending), clientIfMatch: options.ifMatch };
+      const write = { repo: this.bound(tx, pending), clientIfMatch: options.ifMatch };
       for (const hook of this.options.hooks ?? []) await hook.beforeDelete?.(ctx, current.resource, write);
       const version: StoredVersion = {
         resourceType,
@@ -91,7 +93,7 @@ export class SqlRepository implements Repository {
         method: 'DELETE',
         deleted: true,
       };
-      await this.persist(ctx, tx, pending, version, Number(current.versionId));
+      await this.replaceVersion(ctx, tx, pending, version, current);
       return version;
     });
   }
@@ -106,9 +108,7 @@ export class SqlRepository implements Repository {
     return this.write(async (tx) => {
       // Rows are locked so a concurrent update cannot interleave stale index rows with ours.
       const versions = await selectCurrentBatch(tx, resourceType, options);
-      for (const version of versions) {
-        for (const writer of this.options.indexWriters ?? []) await writer.write(tx, version, true);
-      }
+      for (const version of versions) await this.writeDerived(tx, version);
       return { count: versions.length, lastId: versions[versions.length - 1]?.id };
     });
   }
@@ -119,11 +119,15 @@ export class SqlRepository implements Repository {
 
   async transaction<T>(_ctx: RequestContext, fn: (repo: Repository) => Promise<T>): Promise<T> {
     if (this.tx) return fn(this);
-    return this.write((tx, pending) => fn(new SqlRepository(this.db, this.options, tx, pending)));
+    return this.write((tx, pending) => fn(this.bound(tx, pending)));
   }
 
-  /** Runs fn in the open transaction, or in a new one (retried on serialization failures and deadlocks). */
-  private async write<T>(fn: (tx: SqlExecutor, pending: PendingCommit[]) => Promise<T>): Promise<T> {
+  private bound(tx: SqlTransaction, pending: PendingCommit[]): SqlRepository {
+    return this.tx ? this : new SqlRepository(this.db, this.options, tx, pending);
+  }
+
+  /** Runs fn in the open transaction, or in a new one (retried on serialization failures, deadlocks and moved versions). */
+  private async write<T>(fn: (tx: SqlTransaction, pending: PendingCommit[]) => Promise<T>): Promise<T> {
     if (this.tx) return fn(this.tx, this.pending ?? []);
     for (let attempt = 1; ; attempt++) {
       const pending: PendingCommit[] = [];
@@ -133,39 +137,93 @@ export class SqlRepository implements Repository {
         for (const run of pending) await run().catch(() => undefined);
         return result;
       } catch (err) {
-        if (attempt >= MAX_ATTEMPTS || !RETRYABLE.has(sqlState(err) ?? '')) throw err;
+        const retry = err instanceof VersionMoved || RETRYABLE.has(sqlState(err) ?? '');
+        if (attempt >= MAX_ATTEMPTS || !retry) throw err instanceof VersionMoved ? conflict('The resource kept changing while it was written; try again') : err;
       }
     }
   }
 
-  private async beforeWrite(ctx: RequestContext, resource: Resource, previous: Resource | undefined, tx: SqlExecutor, pending: PendingCommit[], options: WriteOptions): Promise<void> {
+  /**
+   * Read-modify-write of one resource. Inside a transaction the current row is locked FOR UPDATE. On its own, the
+   * first attempt is optimistic: the row is read without a lock or transaction and the final statement only writes if
+   * the version is unchanged (else the whole write runs again), so a plain update is two round trips. A write that
+   * already lost that race once takes the lock on its retries, so writers queue instead of starving.
+   */
+  private async replace<T>(resourceType: string, id: string, fn: (tx: SqlTransaction, pending: PendingCommit[], current: StoredVersion | undefined) => Promise<T>): Promise<T> {
+    let optimistic = !this.tx;
+    return this.write(async (tx, pending) => {
+      const lockFree = optimistic;
+      optimistic = false;
+      const current = lockFree ? await selectCurrent(this.db, resourceType, id, false) : await selectCurrent(tx, resourceType, id, true);
+      return fn(tx, pending, current);
+    });
+  }
+
+  private async beforeWrite(ctx: RequestContext, resource: Resource, previous: Resource | undefined, tx: SqlTransaction, pending: PendingCommit[], options: WriteOptions): Promise<void> {
     const hooks = (this.options.hooks ?? []).filter((h) => h.beforeWrite);
     if (hooks.length === 0) return;
-    const write: WriteInfo = { repo: this.tx ? this : new SqlRepository(this.db, this.options, tx, pending), clientIfMatch: options.ifMatchPinned ? undefined : options.ifMatch };
+    const write: WriteInfo = { repo: this.bound(tx, pending), clientIfMatch: options.ifMatchPinned ? undefined : options.ifMatch };
     for (const hook of hooks) await hook.beforeWrite?.(ctx, resource, previous, write);
   }
 
-  private async insert(ctx: RequestContext, tx: SqlExecutor, pending: PendingCommit[], resource: Resource, method: WriteMethod): Promise<boolean> {
-    const version = toVersion(resource, method);
-    const ok = await insertFirstVersion(tx, toWrite(ctx, version));
-    if (ok) await this.afterWrite(ctx, tx, pending, version);
-    return ok;
+  private async replaceVersion(ctx: RequestContext, tx: SqlTransaction, pending: PendingCommit[], version: StoredVersion, current: StoredVersion): Promise<void> {
+    if (!(await this.writeVersion(ctx, tx, pending, version, Number(current.versionId)))) {
+      // Under a row lock the guard cannot fail; without one, another writer got there first.
+      if (this.tx) throw new Error(`lost row lock on ${version.resourceType}/${version.id}`);
+      throw new VersionMoved();
+    }
   }
 
-  private async persist(ctx: RequestContext, tx: SqlExecutor, pending: PendingCommit[], version: StoredVersion, expected: number): Promise<void> {
-    // The row is locked FOR UPDATE, so the guard only fails if the lock was not taken: a programming error.
-    if (!(await replaceVersion(tx, toWrite(ctx, version), expected))) throw new Error(`lost row lock on ${version.resourceType}/${version.id}`);
-    await this.afterWrite(ctx, tx, pending, version);
+  /**
+   * Writes the version (a first version when `expected` is undefined, else replacing version `expected`) with its
+   * history and derived rows in one statement. False when the id is taken (first version) or the version moved.
+   */
+  private async writeVersion(ctx: RequestContext, tx: SqlTransaction, pending: PendingCommit[], version: StoredVersion, expected: number | undefined): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      const statement = new WriteStatement();
+      for (const writer of this.options.indexWriters ?? []) await writer.prepare(tx, version, expected !== undefined, statement);
+      const fresh = statement.freshnessCondition();
+      const row = toWrite(ctx, version);
+      const ctes = expected === undefined ? insertVersionCtes(statement, row, fresh) : replaceVersionCtes(statement, row, expected, fresh);
+      const text = statement.text(ctes, fresh);
+      // A write of its own runs as the transaction's last statement: alone when nothing else needed the transaction.
+      const [result] = this.tx ? await tx.query<WriteOutcome>(text, statement.params) : await tx.finish<WriteOutcome>(text, statement.params);
+      if (!statement.checkFresh(result.fresh)) {
+        if (attempt >= MAX_ATTEMPTS) throw new Error('derived-row caches stayed stale');
+        continue;
+      }
+      if (result.written !== 1) return false;
+      this.afterWrite(ctx, pending, version);
+      return true;
+    }
   }
 
-  private async afterWrite(ctx: RequestContext, tx: SqlExecutor, pending: PendingCommit[], version: StoredVersion): Promise<void> {
-    for (const writer of this.options.indexWriters ?? []) await writer.write(tx, version, version.versionId !== '1');
+  /** Rebuilds a stored version's derived rows (reindex): the same writers, against the row already there. */
+  private async writeDerived(tx: SqlTransaction, version: StoredVersion): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const statement = new WriteStatement();
+      for (const writer of this.options.indexWriters ?? []) await writer.prepare(tx, version, true, statement);
+      const fresh = statement.freshnessCondition();
+      const ctes = `w AS (SELECT 1 FROM resource WHERE resource_type = ${statement.bind(version.resourceType)} AND id = ${statement.bind(version.id)} AND ${fresh}),
+  h AS (SELECT 1 FROM w)`;
+      const [result] = await tx.query<WriteOutcome>(statement.text(ctes, fresh), statement.params);
+      if (statement.checkFresh(result.fresh)) return;
+      if (attempt >= MAX_ATTEMPTS) throw new Error('derived-row caches stayed stale');
+    }
+  }
+
+  private afterWrite(ctx: RequestContext, pending: PendingCommit[], version: StoredVersion): void {
     const hooks = (this.options.hooks ?? []).filter((h) => h.afterCommit);
     if (hooks.length === 0) return;
     pending.push(async () => {
       for (const hook of hooks) await hook.afterCommit?.(ctx, version);
     });
   }
+}
+
+interface WriteOutcome {
+  written: number;
+  fresh: boolean;
 }
 
 function stamp<T extends Resource>(resource: T, id: string, versionId: number, now: Date): T {

@@ -4,10 +4,22 @@ export interface SqlExecutor {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
 }
 
+/**
+ * A transaction that begins lazily: BEGIN is sent with its first query, so a transaction whose only statement is
+ * its `finish` runs that statement alone (a single statement is atomic) and skips the BEGIN and COMMIT round trips.
+ */
+export interface SqlTransaction extends SqlExecutor {
+  /**
+   * Runs the transaction's last statement. Only when it ran alone and wrote nothing (a guard failed) may more
+   * statements follow; they then start the transaction afresh.
+   */
+  finish<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+}
+
 export interface SqlDriver extends SqlExecutor {
   readonly name: 'postgres' | 'pglite';
-  /** Runs fn inside BEGIN/COMMIT on one connection; any throw rolls back and rethrows. */
-  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs fn inside one transaction on one connection (begun lazily); any throw rolls back and rethrows. */
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -15,4 +27,22 @@ export interface SqlDriver extends SqlExecutor {
 export function sqlState(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * The lazy-begin bookkeeping shared by both drivers: `open` starts the real transaction (on the first query),
+ * `alone` runs a statement outside any transaction (when `finish` comes first).
+ */
+export function lazyTransaction(open: () => Promise<SqlExecutor>, alone: SqlExecutor): { tx: SqlTransaction; opened: () => Promise<SqlExecutor> | undefined } {
+  let opened: Promise<SqlExecutor> | undefined;
+  const inTransaction = (): Promise<SqlExecutor> => (opened ??= open());
+  const tx: SqlTransaction = {
+    async query<R>(text: string, params?: unknown[]) {
+      return (await inTransaction()).query<R>(text, params);
+    },
+    async finish<R>(text: string, params?: unknown[]) {
+      return (opened ? await opened : alone).query<R>(text, params);
+    },
+  };
+  return { tx, opened: () => opened };
 }

@@ -1,33 +1,43 @@
 // PostgreSQL driver: a node-postgres pool behind the SqlDriver contract.
 import pg from 'pg';
-import type { SqlDriver, SqlExecutor } from './driver.js';
+import { lazyTransaction, type SqlDriver, type SqlExecutor } from './driver.js';
 
 export async function openPostgres(connectionString: string, poolSize: number): Promise<SqlDriver> {
   const pool = new pg.Pool({ connectionString, max: poolSize, application_name: 'calaim-fhir' });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   await pool.query('SELECT 1');
+  const alone: SqlExecutor = { query: async <R>(text: string, params?: unknown[]) => (await pool.query(text, params as unknown[])).rows as R[] };
   return {
     name: 'postgres',
-    async query<R>(text: string, params?: unknown[]) {
-      return (await pool.query(text, params as unknown[])).rows as R[];
-    },
-    async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
-      const tx: SqlExecutor = { query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params as unknown[])).rows as R[] };
+    query: alone.query,
+    async transaction<T>(fn: Parameters<SqlDriver['transaction']>[0]): Promise<T> {
+      let client: pg.PoolClient | undefined;
+      const open = async (): Promise<SqlExecutor> => {
+        client = await pool.connect();
+        const c = client;
+        await c.query('BEGIN');
+        return { query: async <R>(text: string, params?: unknown[]) => (await c.query(text, params as unknown[])).rows as R[] };
+      };
+      const { tx, opened } = lazyTransaction(open, alone);
       let broken = false;
       try {
-        await client.query('BEGIN');
-        const result = await fn(tx);
-        await client.query('COMMIT');
+        const result = (await fn(tx)) as T;
+        const begun = opened();
+        if (begun) {
+          await begun;
+          await (client as pg.PoolClient).query('COMMIT');
+        }
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
+        if (client) {
+          await client.query('ROLLBACK').catch(() => {
+            broken = true;
+          });
+        }
         throw err;
       } finally {
-        client.release(broken);
+        client?.release(broken);
       }
     },
     async close() {

@@ -1,7 +1,7 @@
 // Embedded driver: PGlite (PostgreSQL compiled to WebAssembly) in-process, on disk or in memory.
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import type { SqlDriver, SqlExecutor } from './driver.js';
+import { lazyTransaction, type SqlDriver, type SqlExecutor } from './driver.js';
 
 /**
  * PGlite runs each query synchronously in WebAssembly and resolves at once, so queued requests chain their queries
@@ -22,21 +22,56 @@ export async function openPglite(dataDir: string): Promise<SqlDriver> {
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   const db = new PGlite(inMemory ? undefined : dataDir);
   await db.waitReady;
-  return {
-    name: 'pglite',
+  const alone: SqlExecutor = {
     async query<R>(text: string, params?: unknown[]) {
       await yieldWhenSliceIsUsed();
       return (await db.query<R>(text, params)).rows;
     },
-    transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-      return db.transaction(async (tx) =>
-        fn({
-          query: async <R>(text: string, params?: unknown[]) => {
-            await yieldWhenSliceIsUsed();
-            return (await tx.query<R>(text, params)).rows;
-          },
-        }),
-      );
+  };
+  return {
+    name: 'pglite',
+    query: alone.query,
+    async transaction<T>(fn: Parameters<SqlDriver['transaction']>[0]): Promise<T> {
+      // PGlite holds its one connection for the length of db.transaction(callback), so the callback is kept open
+      // (settle) until fn is done with it; it only starts when fn sends its first query.
+      let settle: (err?: unknown) => void = () => undefined;
+      let done: Promise<unknown> | undefined;
+      const open = () =>
+        new Promise<SqlExecutor>((resolve, reject) => {
+          done = db.transaction(async (tx) => {
+            resolve({ query: async <R>(text: string, params?: unknown[]) => (await tx.query<R>(text, params)).rows });
+            await new Promise<void>((ok, fail) => {
+              settle = (err) => (err === undefined ? ok() : fail(err));
+            });
+          });
+          done.catch(reject);
+        });
+      const { tx, opened } = lazyTransaction(open, alone);
+      const sliced: typeof tx = {
+        async query<R>(text: string, params?: unknown[]) {
+          await yieldWhenSliceIsUsed();
+          return tx.query<R>(text, params);
+        },
+        async finish<R>(text: string, params?: unknown[]) {
+          await yieldWhenSliceIsUsed();
+          return tx.finish<R>(text, params);
+        },
+      };
+      try {
+        const result = (await fn(sliced)) as T;
+        if (opened()) {
+          await opened();
+          settle();
+          await done;
+        }
+        return result;
+      } catch (err) {
+        if (opened()) {
+          settle(err ?? new Error('rolled back'));
+          await done?.catch(() => undefined);
+        }
+        throw err;
+      }
     },
     async close() {
       await db.close();

@@ -1,6 +1,7 @@
 // Parameterised SQL for the resource and history tables, shared by both drivers.
 import type { SqlExecutor } from '../drivers/driver.js';
 import type { StoredVersion, WriteMethod } from '../repository.js';
+import type { WriteStatementBuilder } from './write-statement.js';
 
 const ISO = `to_char(last_updated AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -69,37 +70,43 @@ export interface VersionWrite {
   requestId: string;
 }
 
-function historyParams(w: VersionWrite): unknown[] {
-  return [w.resourceType, w.id, w.versionId, w.lastUpdated, w.content === null, w.content, w.method, w.clientId, w.organization ?? null, w.requestId];
+/** Binds the version's columns; returns the SQL placeholders in column order. */
+function bindVersion(stmt: WriteStatementBuilder, w: VersionWrite) {
+  const b = (v: unknown) => stmt.bind(v);
+  return {
+    type: b(w.resourceType),
+    id: b(w.id),
+    version: b(w.versionId),
+    updated: b(w.lastUpdated),
+    deleted: b(w.content === null),
+    content: b(w.content),
+    history: [b(w.method), b(w.clientId), b(w.organization ?? null), b(w.requestId)].map((p) => `${p}::text`).join(', '),
+  };
 }
 
-const HISTORY_INSERT = `INSERT INTO resource_history
-  (resource_type, id, version_id, last_updated, deleted, content, method, client_id, organization, request_id)
-  SELECT resource_type, id, version_id, last_updated, deleted, content, $7, $8, $9, $10 FROM w`;
-
-/** Inserts a brand-new resource and its first history row; false when the id is already taken. */
-export async function insertFirstVersion(db: SqlExecutor, w: VersionWrite): Promise<boolean> {
-  const rows = await db.query(
-    `WITH w AS (
-       INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (resource_type, id) DO NOTHING
-       RETURNING resource_type, id, version_id, last_updated, deleted, content)
-     ${HISTORY_INSERT} RETURNING seq`,
-    historyParams(w),
-  );
-  return rows.length === 1;
+function historyCte(history: string): string {
+  return `h AS (INSERT INTO resource_history
+    (resource_type, id, version_id, last_updated, deleted, content, method, client_id, organization, request_id)
+    SELECT resource_type, id, version_id, last_updated, deleted, content, ${history} FROM w RETURNING seq)`;
 }
 
-/** Replaces the current version (which must still be expectedVersion) and appends it to history. */
-export async function replaceVersion(db: SqlExecutor, w: VersionWrite, expectedVersion: number): Promise<boolean> {
-  const rows = await db.query(
-    `WITH w AS (
-       UPDATE resource SET version_id = $3, last_updated = $4, deleted = $5, content = $6
-        WHERE resource_type = $1 AND id = $2 AND version_id = $11
-       RETURNING resource_type, id, version_id, last_updated, deleted, content)
-     ${HISTORY_INSERT} RETURNING seq`,
-    [...historyParams(w), expectedVersion],
-  );
-  return rows.length === 1;
+/** CTEs `w` and `h` inserting a brand-new resource and its first history row; nothing when the id is taken or `fresh` is false. */
+export function insertVersionCtes(stmt: WriteStatementBuilder, w: VersionWrite, fresh: string): string {
+  const v = bindVersion(stmt, w);
+  return `w AS (
+    INSERT INTO resource (resource_type, id, version_id, last_updated, deleted, content)
+    SELECT ${v.type}::text, ${v.id}::text, ${v.version}::int, ${v.updated}::timestamptz, ${v.deleted}::boolean, ${v.content}::text WHERE ${fresh}
+    ON CONFLICT (resource_type, id) DO NOTHING
+    RETURNING resource_type, id, version_id, last_updated, deleted, content),
+  ${historyCte(v.history)}`;
+}
+
+/** CTEs `w` and `h` replacing the current version, which must still be `expectedVersion`, and appending it to history. */
+export function replaceVersionCtes(stmt: WriteStatementBuilder, w: VersionWrite, expectedVersion: number, fresh: string): string {
+  const v = bindVersion(stmt, w);
+  return `w AS (
+    UPDATE resource SET version_id = ${v.version}::int, last_updated = ${v.updated}::timestamptz, deleted = ${v.deleted}::boolean, content = ${v.content}::text
+     WHERE resource_type = ${v.type} AND id = ${v.id} AND version_id = ${stmt.bind(expectedVersion)}::int AND ${fresh}
+    RETURNING resource_type, id, version_id, last_updated, deleted, content),
+  ${historyCte(v.history)}`;
 }
