@@ -28,6 +28,8 @@ export interface Config {
   devOrgHeader: boolean;
   /** Referral workflow numbers: decision deadlines, holidays, presumptive authorization length. */
   referrals: ReferralPolicy;
+  /** Seconds between sweeps that end expired ECM presumptive authorizations; 0 turns the job off. */
+  presumptiveSweepSeconds: number;
   /** Load the conformance content files (profiles/, valueSets/, bundles/) into storage on start-up. */
   loadContent: boolean;
   /** Directory holding the content directories; the project root by default. */
@@ -106,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       holidays: dates(env, 'REFERRAL_HOLIDAYS'),
       presumptiveDays: int(env, 'PRESUMPTIVE_AUTH_DAYS', 30, 0),
     },
+    presumptiveSweepSeconds: int(env, 'PRESUMPTIVE_SWEEP_SECONDS', 300, 0),
     loadContent: bool(env, 'LOAD_CONTENT', true),
     contentDir: env.CONTENT_DIR || undefined,
     contentWritable: bool(env, 'CONTENT_WRITABLE', false),

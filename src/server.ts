@@ -19,6 +19,8 @@ import { startContent } from './content/startup.js';
 import { CONFORMANCE_TYPES, VersionedCache } from './content/versioned-cache.js';
 import { expandValueSetCodes } from './terminology/expand.js';
 import { referralTaskHook } from './referrals/task-hook.js';
+import { startPresumptiveSweeper, sweepExpiredPresumptions, type SweepResult } from './referrals/presumptive-sweeper.js';
+import type { RequestContext } from './context.js';
 import { cacheVersionWriter } from './storage/cache-version.js';
 import { searchIndexWriter } from './search/index-writer.js';
 import { LocalBases } from './search/local-base.js';
@@ -34,6 +36,8 @@ export interface RunningServer {
   db: SqlDriver;
   repo: Repository;
   logger: Logger;
+  /** One presumptive-expiry sweep now, as the background job runs it (tests pass a context with a moved clock). */
+  sweepPresumptions: (ctx: RequestContext) => Promise<SweepResult>;
   stop: () => Promise<void>;
 }
 
@@ -62,6 +66,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   server.keepAliveTimeout = 65_000;
   const drain = drainOnClose(server);
+  const sweeper = config.presumptiveSweepSeconds > 0 ? startPresumptiveSweeper({ repo, search }, { intervalMs: config.presumptiveSweepSeconds * 1000, log: logger }) : undefined;
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}`;
@@ -70,8 +75,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const stop = () =>
     (stopping ??= (async () => {
       shuttingDown = true;
-      await drain.close(SHUTDOWN_GRACE_MS);
+      await Promise.all([sweeper?.stop(), drain.close(SHUTDOWN_GRACE_MS)]);
       await db.close();
     })());
-  return { url, baseUrl: `${config.baseUrl ?? url}/fhir`, port, db, repo, logger, stop };
+  const sweepPresumptions = (ctx: RequestContext) => sweepExpiredPresumptions({ repo, search }, ctx);
+  return { url, baseUrl: `${config.baseUrl ?? url}/fhir`, port, db, repo, logger, sweepPresumptions, stop };
 }

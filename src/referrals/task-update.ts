@@ -1,18 +1,16 @@
 // Rules for a change to a referral Task: If-Match, the transition table, roles, fixed elements, loop-closure reason, partOf closure.
-import type { ClaimResponse, Task } from '@medplum/fhirtypes';
+import type { Task } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import { unprocessable } from '../fhir/errors.js';
 import type { SearchServices } from '../search/service.js';
 import type { Repository } from '../storage/repository.js';
-import { decisionOf } from './authorization.js';
 import { openChildren } from './children.js';
 import { BUSINESS_STATUS_SYSTEM, CLOSURE_REASON_SYSTEM, codeIn, PLAN_EXTENSION } from './codes.js';
 import { withBusinessStatus } from './dhcs-status.js';
 import { decisionDeadline } from './deadlines.js';
 import { forbidden, preconditionRequired, transitionConflict } from './errors.js';
 import type { ReferralPolicy } from './policy.js';
-import { presumptionExpired } from './presumptive.js';
-import { refId } from './references.js';
+import { presumptionEnded } from './presumptive.js';
 import { rolesOn } from './roles.js';
 import { isOutsideClosedLoop, type ReferralService } from './service.js';
 import { allowedNext, CLOSING, OWNER_CHANGE_ROLES, rolesFor, TRANSITIONS, type Role } from './transitions.js';
@@ -78,15 +76,6 @@ function impliedDetail(prev: Task, next: Task, detail: string | undefined): stri
   return detail;
 }
 
-async function presumptiveEnded(repo: Repository, ctx: RequestContext, task: Task): Promise<boolean> {
-  for (const ref of task.insurance ?? []) {
-    const id = refId(ref.reference, 'ClaimResponse');
-    const response = id ? ((await repo.readCurrent(ctx, 'ClaimResponse', id))?.resource as ClaimResponse | undefined) : undefined;
-    if (response && decisionOf(response) === 'presumptive' && presumptionExpired(response, ctx.now())) return true;
-  }
-  return false;
-}
-
 export async function onUpdate(input: UpdateInput, prev: Task, next: Task, service: ReferralService): Promise<void> {
   const { repo, ctx, org } = input;
   const byDecision = ctx.workflow === 'authorization-decision';
@@ -105,7 +94,7 @@ export async function onUpdate(input: UpdateInput, prev: Task, next: Task, servi
     const open = await openChildren(input.search, repo, ctx, prev.id);
     if (open.length) throw transitionConflict(`Task/${prev.id} has open child referrals (${open.map((t) => `Task/${t.id} ${t.status}`).join(', ')}); close them first`, 'Task.status');
   }
-  if (!byDecision && detail === 'authorized-presumptive' && (await presumptiveEnded(repo, ctx, next))) detail = 'presumptive-ended';
+  if (!byDecision && detail === 'authorized-presumptive' && (await presumptionEnded(repo, ctx, next))) detail = 'presumptive-ended';
   detail = impliedDetail(prev, next, detail);
   // Server-kept elements: the plan, the decision deadline, and the Date of Referral Status Update.
   next.extension = [...(next.extension ?? []).filter((e) => e.url !== PLAN_EXTENSION), ...(prev.extension ?? []).filter((e) => e.url === PLAN_EXTENSION)];

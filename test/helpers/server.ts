@@ -5,6 +5,8 @@ import { startServer, type RunningServer } from '../../src/server.js';
 import { freshDatabase, type Backend } from './backends.js';
 
 export interface TestServer extends RunningServer {
+  /** The suite's own PostgreSQL database (postgres backend only), for a second server process on it. */
+  databaseUrl?: string;
   /** fetch relative to the FHIR base, JSON bodies encoded for you. */
   fhir: (path: string, init?: FhirInit) => Promise<FhirResult>;
   close: () => Promise<void>;
@@ -32,7 +34,8 @@ export async function startTestServer(backend: Backend, overrides: Partial<Confi
     databaseUrl = db.url;
     drop = db.drop;
   }
-  const config: Config = { ...loadConfig({}), port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir: 'memory://', databaseUrl, poolSize: 10, loadDemoData: false, ...overrides };
+  // The presumptive-expiry job is off: a suite that moves time runs sweeps itself (sweepPresumptions).
+  const config: Config = { ...loadConfig({}), port: 0, host: '127.0.0.1', logLevel: 'silent', dataDir: 'memory://', databaseUrl, poolSize: 10, loadDemoData: false, presumptiveSweepSeconds: 0, ...overrides };
   const server = await startServer(config);
   const fhir = async (path: string, init: FhirInit = {}): Promise<FhirResult> => {
     const headers: Record<string, string> = { accept: 'application/fhir+json', ...init.headers };
@@ -53,6 +56,7 @@ export async function startTestServer(backend: Backend, overrides: Partial<Confi
   };
   return {
     ...server,
+    databaseUrl: config.databaseUrl,
     fhir,
     close: async () => {
       await server.stop();
