@@ -128,20 +128,36 @@ export class SearchParameterIndex {
 
 /** Keeps the merged index current across processes by checking the SearchParameter cache counter. */
 export class SearchParameterRegistry {
-  private cached?: { version: number; index: SearchParameterIndex };
+  private cached_?: { version: number; index: SearchParameterIndex };
 
   /** `localBases`: the server's own FHIR bases, under which absolute references are local. */
   constructor(readonly localBases = new LocalBases()) {}
 
   async current(db: SqlExecutor): Promise<SearchParameterIndex> {
     const version = await readCacheVersion(db, 'SearchParameter');
-    if (this.cached && this.cached.version === version) return this.cached.index;
+    if (this.cached_ && this.cached_.version === version) return this.cached_.index;
+    return (await this.load(db, version)).index;
+  }
+
+  /**
+   * The index as last loaded, without asking the database whether it is current: for writers that check the
+   * generation inside their own statement (see WriteStatementBuilder.requireCacheVersion) and invalidate when stale.
+   */
+  async cached(db: SqlExecutor): Promise<{ version: number; index: SearchParameterIndex }> {
+    return this.cached_ ?? this.load(db, await readCacheVersion(db, 'SearchParameter'));
+  }
+
+  invalidate(): void {
+    this.cached_ = undefined;
+  }
+
+  private async load(db: SqlExecutor, version: number): Promise<{ version: number; index: SearchParameterIndex }> {
     const rows = await db.query<{ content: string }>(
       `SELECT content::text AS content FROM resource WHERE resource_type = 'SearchParameter' AND NOT deleted`,
     );
     const custom = rows.map((r) => JSON.parse(r.content) as SearchParameter).filter((sp) => sp.status !== 'retired');
-    const index = new SearchParameterIndex(custom, this.localBases);
-    this.cached = { version, index };
-    return index;
+    const loaded = { version, index: new SearchParameterIndex(custom, this.localBases) };
+    this.cached_ = loaded;
+    return loaded;
   }
 }
