@@ -89,7 +89,7 @@ export async function startServerUnderTest(options: ServerOptions): Promise<Serv
     DATA_DIR: options.database.dataDir ?? '',
   };
   if (options.mode === 'inprocess') {
-    const server = await startServer({ ...loadConfig({ ...env, PORT: '0' }) });
+    const server = await startServer({ ...loadConfig({ ...process.env, ...env, PORT: '0' }) });
     return { url: server.url.replace('localhost', '127.0.0.1'), pid: process.pid, stop: server.stop };
   }
   const port = await freePort();

@@ -41,7 +41,9 @@ function nextStatus(task: Task, approve: boolean, retrospective: boolean): Task[
 export async function prepareDecision(repo: Repository, ctx: RequestContext, taskId: string): Promise<void> {
   const task = await loadTask(repo, ctx, taskId, undefined);
   const patientId = refId(task.for?.reference, 'Patient');
-  if (patientId) await ensureAccumulator(repo, ctx, patientId);
+  // Only capped services append to the member's accumulator; the others need no row to serialise on.
+  const service = await referralService(repo, ctx, task);
+  if (patientId && CAP_RULES.some((r) => service.code !== undefined && r.services.includes(service.code))) await ensureAccumulator(repo, ctx, patientId);
 }
 
 export async function decide(repo: Repository, callerCtx: RequestContext, taskId: string, input: DecisionInput, ifMatch: string | undefined): Promise<DecisionResult> {
