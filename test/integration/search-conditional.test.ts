@@ -1,5 +1,5 @@
-// Conditional create, update and delete (R4 http §conditional): criteria are searches with 0 / 1 / many outcomes,
-// also inside transactions, where references to a conditional create's fullUrl become the created or matched resource.
+// Conditional create, update, patch and delete (R4 http §conditional): criteria are searches with 0 / 1 / many outcomes,
+// also inside transactions, where references to a conditional entry's fullUrl become the created or matched resource.
 import { randomUUID } from 'node:crypto';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ const CIN = 'urn:oid:2.16.840.1.113883.4.1.99';
 const member = (cin: string, family = 'Member', extra: Record<string, unknown> = {}): Resource =>
   ({ resourceType: 'Patient', identifier: [{ system: CIN, value: cin }], name: [{ family }], ...extra }) as Resource;
 const urn = () => `urn:uuid:${randomUUID()}`;
+const jsonPatchBinary = (ops: unknown[]) => ({ resourceType: 'Binary', contentType: 'application/json-patch+json', data: Buffer.from(JSON.stringify(ops)).toString('base64') });
+const jsonPatch = (ops: unknown[]) => ({ method: 'PATCH', body: JSON.stringify(ops), headers: { 'content-type': 'application/json-patch+json' } });
 
 describe.each(backends())('conditional interactions on $name', (backend) => {
   let server: TestServer;
@@ -94,6 +96,27 @@ describe.each(backends())('conditional interactions on $name', (backend) => {
 
     it('several matches: 412 and nothing changes', async () => {
       expectOutcome(await server.fhir(`Patient?identifier=${CIN}|TWO-2`, { method: 'PUT', body: member('TWO-2', 'Changed') }), 412);
+      expect(await searchIds(server, 'Patient?family=changed')).toEqual([]);
+    });
+  });
+
+  describe('conditional patch (PATCH [type]?criteria)', () => {
+    const rename = (family: string) => jsonPatch([{ op: 'replace', path: '/name/0/family', value: family }]);
+
+    it('one match: 200, the matched resource is patched', async () => {
+      await seed(server, [{ ...member('PAT-1', 'Unpatched'), id: 'cd-pat-1' } as Resource]);
+      const res = await server.fhir(`Patient?identifier=${CIN}|PAT-1`, rename('Patched'));
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.id).toBe('cd-pat-1');
+      expect(await searchIds(server, 'Patient?family:exact=Patched')).toEqual(['cd-pat-1']);
+    });
+
+    it('no match: 404 Not Found', async () => {
+      expectOutcome(await server.fhir(`Patient?identifier=${CIN}|NOBODY`, rename('X')), 404);
+    });
+
+    it('several matches: 412 and nothing changes', async () => {
+      expectOutcome(await server.fhir(`Patient?identifier=${CIN}|TWO-2`, rename('Changed')), 412);
       expect(await searchIds(server, 'Patient?family=changed')).toEqual([]);
     });
   });
@@ -214,6 +237,148 @@ describe.each(backends())('conditional interactions on $name', (backend) => {
       (bundle.entry?.[0].resource as { for: { reference: string } }).for.reference = urn();
       expectOutcome(await post(bundle), 400, 'Bundle.entry[0]');
       expect(await byCin('TX-BAD')).toEqual([]);
+    });
+  });
+
+  describe('conditional update, patch and delete inside a transaction', () => {
+    beforeAll(async () => {
+      await seed(server, [
+        { ...member('TXU-1', 'Before'), id: 'cd-txu-1' },
+        { ...member('TXU-2', 'Twin'), id: 'cd-txu-2a' },
+        { ...member('TXU-2', 'Twin'), id: 'cd-txu-2b' },
+        { ...member('TXP-1', 'Unpatched'), id: 'cd-txp-1' },
+        { ...member('TXD-1', 'Doomed'), id: 'cd-txd-1' },
+      ] as Resource[]);
+    });
+
+    const post = (entry: unknown[]) => server.fhir('', { body: { resourceType: 'Bundle', type: 'transaction', entry } });
+    const task = (patientUrn: string, note: string) => ({
+      fullUrl: urn(),
+      resource: { resourceType: 'Task', status: 'requested', intent: 'order', for: { reference: patientUrn }, description: note },
+      request: { method: 'POST', url: 'Task' },
+    });
+    const encounter = (id: string, patientUrn: string) => ({
+      resource: { resourceType: 'Encounter', id, status: 'planned', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, subject: { reference: patientUrn } },
+      request: { method: 'PUT', url: `Encounter/${id}` },
+    });
+    const upsert = (fullUrl: string, cin: string, family: string, extra: Record<string, unknown> = {}) => ({
+      fullUrl,
+      resource: { ...member(cin, family), ...extra },
+      request: { method: 'PUT', url: `Patient?identifier=${encodeURIComponent(`${CIN}|${cin}`)}` },
+    });
+    const tasks = async () => (await server.fhir('Task?_summary=count')).body.total;
+
+    it('update, one match: the member is updated and the other entries reference it by its fullUrl', async () => {
+      const p = urn();
+      const res = await post([task(p, 'update one'), upsert(p, 'TXU-1', 'TxAfter'), encounter('enc-txu-1', p)]);
+      expect(res.status, res.text).toBe(200);
+      const [taskEntry, patientEntry, encounterEntry] = res.body.entry;
+      expect(patientEntry.response.status).toMatch(/^200/);
+      expect(patientEntry.resource.id).toBe('cd-txu-1');
+      expect(patientEntry.resource.meta.versionId).toBe('2');
+      expect(taskEntry.resource.for.reference).toBe('Patient/cd-txu-1');
+      expect(encounterEntry.resource.subject.reference).toBe('Patient/cd-txu-1');
+      expect(await byCin('TXU-1')).toEqual(['cd-txu-1']);
+      expect(await searchIds(server, 'Patient?family:exact=TxAfter')).toEqual(['cd-txu-1']);
+      expect(await searchIds(server, 'Task?patient=Patient/cd-txu-1')).toEqual([taskEntry.resource.id]);
+      expect(await searchIds(server, 'Encounter?subject=cd-txu-1')).toEqual(['enc-txu-1']);
+    });
+
+    it('update, no match: the member is created and the other entries reference the new id', async () => {
+      const p = urn();
+      const res = await post([upsert(p, 'TXU-NEW', 'New'), task(p, 'update new')]);
+      expect(res.status, res.text).toBe(200);
+      const [patientEntry, taskEntry] = res.body.entry;
+      expect(patientEntry.response.status).toMatch(/^201/);
+      const id = patientEntry.resource.id;
+      expect(await byCin('TXU-NEW')).toEqual([id]);
+      expect(taskEntry.resource.for.reference).toBe(`Patient/${id}`);
+      expect(await searchIds(server, `Task?patient=${id}`)).toEqual([taskEntry.resource.id]);
+    });
+
+    it('update, no match with an id in the body: created with that id, which the references name', async () => {
+      const p = urn();
+      const res = await post([task(p, 'update new with id'), upsert(p, 'TXU-ID', 'WithId', { id: 'cd-txu-id' })]);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.entry[1].response.status).toMatch(/^201/);
+      expect(res.body.entry[0].resource.for.reference).toBe('Patient/cd-txu-id');
+      expect(await byCin('TXU-ID')).toEqual(['cd-txu-id']);
+    });
+
+    it('update, several matches: 412 at the entry\'s request.url, and nothing is written', async () => {
+      const before = await tasks();
+      const p = urn();
+      expectOutcome(await post([task(p, 'update twins'), upsert(p, 'TXU-2', 'TxChanged')]), 412, 'Bundle.entry[1].request.url');
+      expect(await tasks()).toBe(before);
+      expect(await searchIds(server, 'Patient?family:exact=TxChanged')).toEqual([]);
+    });
+
+    it('update, one match but another id in the body: 400 at the entry, nothing written', async () => {
+      const before = await tasks();
+      const p = urn();
+      expectOutcome(await post([task(p, 'update other id'), upsert(p, 'TXU-1', 'Other', { id: 'someone-else' })]), 400, 'Bundle.entry[1]');
+      expect(await tasks()).toBe(before);
+    });
+
+    it('two conditional updates that resolve to the same resource overlap: 400 (matched or to be created alike)', async () => {
+      expectOutcome(await post([upsert(urn(), 'TXU-1', 'A'), upsert(urn(), 'TXU-1', 'B')]), 400, 'Bundle.entry[1].request.url');
+      expectOutcome(await post([upsert(urn(), 'TXU-TWICE', 'A'), upsert(urn(), 'TXU-TWICE', 'B')]), 400, 'Bundle.entry[1].request.url');
+      expect(await byCin('TXU-TWICE')).toEqual([]);
+    });
+
+    it('a conditional update and a DELETE of the resource it resolves to overlap: 400', async () => {
+      const res = await post([upsert(urn(), 'TXU-1', 'A'), { request: { method: 'DELETE', url: 'Patient/cd-txu-1' } }]);
+      expectOutcome(res, 400);
+      expect((await server.fhir('Patient/cd-txu-1')).status).toBe(200);
+    });
+
+    it('patch, one match: the member is patched and references to the entry\'s fullUrl name it', async () => {
+      const p = urn();
+      const res = await post([
+        task(p, 'patch one'),
+        {
+          fullUrl: p,
+          resource: jsonPatchBinary([{ op: 'replace', path: '/name/0/family', value: 'TxPatched' }]),
+          request: { method: 'PATCH', url: `Patient?identifier=${encodeURIComponent(`${CIN}|TXP-1`)}` },
+        },
+      ]);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.entry[1].response.status).toMatch(/^200/);
+      expect(res.body.entry[0].resource.for.reference).toBe('Patient/cd-txp-1');
+      expect(await searchIds(server, 'Patient?family:exact=TxPatched')).toEqual(['cd-txp-1']);
+    });
+
+    it.each([
+      ['no match', 'NOBODY', 404],
+      ['several matches', 'TXU-2', 412],
+    ])('patch, %s (CIN %s): %i at the entry, nothing written', async (_, cin, status) => {
+      const before = await tasks();
+      const patchEntry = {
+        resource: jsonPatchBinary([{ op: 'replace', path: '/name/0/family', value: 'TxChanged' }]),
+        request: { method: 'PATCH', url: `Patient?identifier=${encodeURIComponent(`${CIN}|${cin}`)}` },
+      };
+      expectOutcome(await post([task('Patient/cd-txp-1', 'patch fails'), patchEntry]), status, 'Bundle.entry[1].request.url');
+      expect(await tasks()).toBe(before);
+      expect(await searchIds(server, 'Patient?family:exact=TxChanged')).toEqual([]);
+    });
+
+    it('delete: one match is deleted, no match is a success, several matches are a 412 that rolls everything back', async () => {
+      const del = (cin: string) => ({ request: { method: 'DELETE', url: `Patient?identifier=${encodeURIComponent(`${CIN}|${cin}`)}` } });
+      const twins = await post([del('TXD-1'), del('TXU-2')]);
+      expectOutcome(twins, 412, 'Bundle.entry[1].request.url');
+      expect((await server.fhir('Patient/cd-txd-1')).status).toBe(200);
+      const res = await post([del('TXD-1'), del('NOBODY')]);
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.entry.map((e: { response: { status: string } }) => e.response.status)).toEqual(['200 OK', '200 OK']);
+      expect((await server.fhir('Patient/cd-txd-1')).status).toBe(410);
+      expect(await byCin('TXU-2')).toEqual(['cd-txu-2a', 'cd-txu-2b']);
+    });
+
+    it('conditional create (ifNoneExist) with several matches is still a 412 at the entry', async () => {
+      const p = urn();
+      const res = await post([task(p, 'create twins'), { fullUrl: p, resource: member('TXU-2'), request: { method: 'POST', url: 'Patient', ifNoneExist: `identifier=${CIN}|TXU-2` } }]);
+      expectOutcome(res, 412, 'Bundle.entry[1].request.ifNoneExist');
+      expect(await byCin('TXU-2')).toEqual(['cd-txu-2a', 'cd-txu-2b']);
     });
   });
 });
