@@ -2,6 +2,7 @@
 import type { CodeSystem, ConceptMap, SearchParameter, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
 import fhirpath from 'fhirpath';
 import { isDeepStrictEqual } from 'node:util';
+import { requiredBindingIssues } from '../validation/base-bindings.js';
 import { validateBase } from '../validation/base-validator.js';
 import { coreStructureDefinition } from '../validation/profile/core-definitions.js';
 import { generateSnapshots } from '../validation/profile/snapshot.js';
@@ -21,9 +22,12 @@ function isError(i: { severity?: string }): boolean {
   return i.severity === 'error' || i.severity === 'fatal';
 }
 
-function checkBase(files: ContentFile[], problems: Problem[]): void {
+/** The base specification, required bindings included (against the content's own terminology, then the R4 core). */
+async function checkBase(files: ContentFile[], problems: Problem[]): Promise<void> {
+  const terminology = fileTerminology(files);
   for (const f of files) {
-    for (const i of validateBase(f.resource).filter(isError)) problems.push({ file: f.file, message: `${i.expression?.join(', ') ?? ''}: ${i.diagnostics ?? i.details?.text}` });
+    const issues = [...validateBase(f.resource), ...(await requiredBindingIssues(f.resource, async () => terminology))];
+    for (const i of issues.filter(isError)) problems.push({ file: f.file, message: `${i.expression?.join(', ') ?? ''}: ${i.diagnostics ?? i.details?.text}` });
   }
 }
 
@@ -93,7 +97,7 @@ async function checkReferences(files: ContentFile[], problems: Problem[]): Promi
 
 export async function checkContent(files: ContentFile[]): Promise<Problem[]> {
   const problems: Problem[] = [];
-  checkBase(files, problems);
+  await checkBase(files, problems);
   checkSnapshots(files, problems);
   await checkReferences(files, problems);
   return problems;

@@ -1,5 +1,5 @@
 // Every profile's committed snapshot is consistent with its differential, and all content passes npm run content:check.
-import type { ElementDefinition, StructureDefinition } from '@medplum/fhirtypes';
+import type { ElementDefinition, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { checkContent } from '../../src/content/check.js';
@@ -62,5 +62,11 @@ describe('npm run content:check', () => {
     });
     const problems = await checkContent(tampered);
     expect(problems).toEqual([{ file: 'profiles/StructureDefinition-attestation.json', message: expect.stringContaining('snapshot is not the one its differential generates') }]);
+  });
+
+  it('reports a code outside a required binding of the base specification', async () => {
+    const tampered = files.map((f) => (f.resource.resourceType === 'CodeSystem' && f.resource.id === 'community-support' ? { ...f, resource: { ...f.resource, status: 'live' } as unknown as Resource } : f));
+    const problems = await checkContent(tampered);
+    expect(problems).toEqual([{ file: 'valueSets/CodeSystem-community-support.json', message: expect.stringMatching(/^CodeSystem\.status: "live" is not in the required ValueSet http:\/\/hl7\.org\/fhir\/ValueSet\/publication-status/) }]);
   });
 });
