@@ -11,6 +11,10 @@ function data(base: string): Resource[] {
   return [
     { resourceType: 'Patient', id: 'rp1', birthDate: '1980-01-01' },
     { resourceType: 'Patient', id: 'rp2', birthDate: '1990-05-05' },
+    // a link cycle through an absolute reference on our base, and a version-specific link to itself
+    { resourceType: 'Patient', id: 'rp3', link: [{ type: 'seealso', other: { reference: `${base}/Patient/rp4` } }] },
+    { resourceType: 'Patient', id: 'rp4', link: [{ type: 'seealso', other: { reference: 'Patient/rp3' } }] },
+    { resourceType: 'Patient', id: 'rp5', link: [{ type: 'seealso', other: { reference: `${base}/Patient/rp5/_history/1` } }] },
     { resourceType: 'Organization', id: 'ro1', name: 'Partner CBO' },
     { resourceType: 'Practitioner', id: 'rpr1' },
     { resourceType: 'ServiceRequest', id: 'rs1', status: 'active', intent: 'order', subject: { reference: 'Patient/rp1' } },
@@ -144,6 +148,19 @@ describe.each(backends())('reference search on $name', (backend) => {
     expect(refs(included, 'include')).toEqual(['Organization/ro1', 'Patient/rp1', 'Patient/rp2']);
     const revincluded = await server.fhir('Patient?_id=rp1,rp2&_revinclude=Encounter:patient&_revinclude=Task:subject');
     expect(refs(revincluded, 'include')).toEqual(['Encounter/re1', 'Encounter/re2', 'Encounter/re3', 'Task/rt1', 'Task/rt2', 'Task/rt3', 'Task/rt5']);
+  });
+
+  it.each([
+    ['Patient?_id=rp3&_include:iterate=Patient:link', ['Patient/rp3'], ['Patient/rp4']],
+    ['Patient?_id=rp3&_revinclude:iterate=Patient:link', ['Patient/rp3'], ['Patient/rp4']],
+    ['Patient?_id=rp4&_include:iterate=Patient:link&_revinclude:iterate=Patient:link', ['Patient/rp4'], ['Patient/rp3']],
+    ['Patient?_id=rp5&_include:iterate=Patient:link&_revinclude:iterate=Patient:link', ['Patient/rp5'], []],
+    ['Patient?link=rp4&_include:iterate=Patient:link&_revinclude:iterate=Patient:link', ['Patient/rp3'], ['Patient/rp4']],
+  ])(':iterate ends on reference cycles through absolute references: %s', async (query, matches, included) => {
+    const res = await server.fhir(query);
+    expect(res.status, res.text).toBe(200);
+    expect(refs(res, 'match')).toEqual(matches);
+    expect(refs(res, 'include')).toEqual(included);
   });
 
   it('the stored resource keeps the absolute reference the client sent', async () => {
