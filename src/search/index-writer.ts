@@ -36,20 +36,20 @@ export const INDEX_TABLES: TableSpec[] = [
 
 /** Adds the CTEs that delete the old rows (for updates) and insert the new ones, column arrays via unnest. */
 export function addIndexRows(statement: WriteStatementBuilder, version: StoredVersion, rows: IndexRows | undefined, replace: boolean): void {
-  const type = statement.bind(version.resourceType);
-  const id = statement.bind(version.id);
-  INDEX_TABLES.forEach((spec) => {
-    if (replace) statement.cte(`DELETE FROM ${spec.table} WHERE resource_type = ${type} AND id = ${id} AND ${statement.written}`);
+  // Bound on first use: a parameter no part of the statement refers to has no type, which PostgreSQL refuses.
+  let key: { type: string; id: string } | undefined;
+  const owner = () => (key ??= { type: statement.bind(version.resourceType), id: statement.bind(version.id) });
+  for (const spec of INDEX_TABLES) {
+    if (replace) statement.cte(`DELETE FROM ${spec.table} WHERE resource_type = ${owner().type} AND id = ${owner().id} AND ${statement.written}`);
     const data = rows ? spec.rows(rows) : [];
-    if (data.length === 0) return;
+    if (data.length === 0) continue;
+    const { type, id } = owner();
     const arrays = spec.columns.map((_, c) => {
       const values = data.map((row) => (spec.types[c] === 'text' && typeof row[c] === 'string' ? clipForIndex(row[c] as string) : row[c]));
       return `${statement.bind(values)}::${spec.types[c]}[]`;
     });
-    statement.cte(
-      `INSERT INTO ${spec.table} (resource_type, id, ${spec.columns.join(', ')}) SELECT ${type}::text, ${id}::text, * FROM unnest(${arrays.join(', ')}) WHERE ${statement.written}`,
-    );
-  });
+    statement.cte(`INSERT INTO ${spec.table} (resource_type, id, ${spec.columns.join(', ')}) SELECT ${type}::text, ${id}::text, * FROM unnest(${arrays.join(', ')}) WHERE ${statement.written}`);
+  }
 }
 
 export function searchIndexWriter(registry: SearchParameterRegistry): IndexWriter {
