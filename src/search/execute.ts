@@ -34,12 +34,13 @@ interface Row {
   [key: string]: string | null;
 }
 
-async function buildWhere(index: SearchParameterIndex, run: SearchRun, warnings: OperationOutcomeIssue[]) {
+async function buildWhere(repo: Repository, ctx: RequestContext, index: SearchParameterIndex, run: SearchRun, warnings: OperationOutcomeIssue[]) {
   const sql = new SqlParams();
   const { types } = run.query;
   const target: Target = types.length === 1 ? { alias: 'r', typeSql: sql.add(types[0]), types } : { alias: 'r', typeSql: 'r.resource_type', types };
   const typeCondition = types.length === 1 ? `r.resource_type = ${target.typeSql}` : `r.resource_type = ANY(${sql.add(types, 'text[]')})`;
-  const pc: PlanContext = { sql, index, baseUrl: run.baseUrl, strict: run.strict, warnings, expand: run.expand };
+  const probe = (text: string, params: unknown[]) => repo.select<{ id: string }>(ctx, text, params);
+  const pc: PlanContext = { sql, index, baseUrl: run.baseUrl, strict: run.strict, warnings, expand: run.expand, probe };
   const filters = await whereClause(pc, target, run.query.filters);
   const restrict = run.restrict ? [run.restrict(sql, target)] : [];
   return { sql, target, where: and([typeCondition, 'NOT r.deleted', filters, ...restrict]) };
@@ -53,7 +54,7 @@ async function countMatches(
   mode: 'accurate' | 'estimate',
   warnings: OperationOutcomeIssue[] = [],
 ): Promise<number> {
-  const { sql, where } = await buildWhere(index, run, warnings);
+  const { sql, where } = await buildWhere(repo, ctx, index, run, warnings);
   if (mode === 'estimate') {
     const rows = await repo.select<{ 'QUERY PLAN': unknown }>(ctx, `EXPLAIN (FORMAT JSON) SELECT 1 FROM resource r WHERE ${where}`, sql.values);
     const plan = rows[0]?.['QUERY PLAN'];
@@ -71,7 +72,7 @@ export async function executeSearch(repo: Repository, ctx: RequestContext, index
     const total = await countMatches(repo, ctx, index, run, query.total === 'estimate' ? 'estimate' : 'accurate', warnings);
     return { matches: [], included: [], total, warnings };
   }
-  const { sql, target, where } = await buildWhere(index, run, warnings);
+  const { sql, target, where } = await buildWhere(repo, ctx, index, run, warnings);
   const keys = sortKeys(sql, index, target, query.sort);
   const cursor = query.cursor !== undefined ? decodeCursor(query.cursor, query.sort) : undefined;
   const reverse = cursor?.direction === 'prev';

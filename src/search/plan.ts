@@ -20,7 +20,15 @@ export interface PlanContext {
   strict: boolean;
   warnings: OperationOutcomeIssue[];
   expand: (url: string) => Promise<{ system?: string; code: string }[]>;
+  /** Runs a read-only query while planning (chain probes); absent, chains are planned without looking at the data. */
+  probe?: (text: string, params: unknown[]) => Promise<{ id: string }[]>;
 }
+
+/**
+ * A chain whose inner condition matches at most this many resources is planned as a list of their ids; more, and the
+ * outer resources are walked in result order, each tested on its own (see chainFilter).
+ */
+const CHAIN_ID_LIST_MAX = 1000;
 
 const BUILDERS: Partial<Record<ParamType, FilterBuilder>> = {
   token: tokenFilter,
@@ -97,23 +105,43 @@ async function chainFilter(pc: PlanContext, target: Target, filter: SearchFilter
   const next = rest[0]?.param ?? filter.param;
   const candidates = (link.targetType ? [link.targetType] : def.targets).filter((t) => pc.index.get(t, next) !== undefined || next === '_id' || next === '_lastUpdated');
   if (candidates.length === 0) throw badRequest(`No target type of ${link.param} has a search parameter "${next}"; name one with ${link.param}:Type`, filter.key);
+  const innerFilter = { ...filter, chain: rest };
   const branches: string[] = [];
   for (const type of candidates) {
-    const inner = subTarget(pc, type);
-    const condition = await filterCondition(pc, inner, { ...filter, chain: rest });
-    if (condition === undefined) continue;
     const x = pc.sql.alias('c');
+    const inner = subTarget(pc, type);
     const linked = `${x}.resource_type = ${target.typeSql} AND ${x}.id = ${target.alias}.id AND ${x}.param = ${pc.sql.add(link.param)} AND ${x}.target_type = ${inner.typeSql}`;
-    // When the condition proves the target live, the target's id is all it needs: no resource row, and the planner
-    // estimates the chain from the index statistics (a semi-join through the resource table misjudged it 10x).
+    const live = provesLive(innerFilter);
+    const ids = live ? await probeChain(pc, type, innerFilter) : undefined;
+    if (ids) {
+      branches.push(`EXISTS (SELECT 1 FROM idx_reference ${x} WHERE ${linked} AND ${x}.target_id = ANY(${pc.sql.add(ids, 'text[]')}))`);
+      continue;
+    }
+    const condition = await filterCondition(pc, inner, innerFilter);
+    if (condition === undefined) continue;
+    // When the condition proves the target live, the target's id is all it needs: no resource row. A probe found it
+    // matches many resources, so the outer resources are best walked in result order and tested one by one until the
+    // page is full: OFFSET 0 keeps the planner from turning the test into a join, whose size it misjudges (it cannot
+    // see that most references of this kind point at matching targets), and then sorting every match.
     branches.push(
-      provesLive({ ...filter, chain: rest })
-        ? `EXISTS (SELECT 1 FROM idx_reference ${x} CROSS JOIN LATERAL (SELECT ${x}.target_id AS id) ${inner.alias} WHERE ${linked} AND ${condition})`
+      live
+        ? `EXISTS (SELECT 1 FROM idx_reference ${x} CROSS JOIN LATERAL (SELECT ${x}.target_id AS id) ${inner.alias} WHERE ${linked} AND ${condition}${pc.probe ? ' OFFSET 0' : ''})`
         : `EXISTS (SELECT 1 FROM idx_reference ${x} WHERE ${linked} AND ${x}.target_id IN (SELECT ${inner.alias}.id FROM resource ${inner.alias}` +
             ` WHERE ${inner.alias}.resource_type = ${inner.typeSql} AND NOT ${inner.alias}.deleted AND ${condition}))`,
     );
   }
   return branches.length ? or(branches) : undefined;
+}
+
+/** The ids of the chain's targets when there are few of them (an index-only look-up); undefined when there are many. */
+async function probeChain(pc: PlanContext, type: string, filter: SearchFilter): Promise<string[] | undefined> {
+  if (!pc.probe) return undefined;
+  const sql = new SqlParams();
+  const target: Target = { alias: 'p', typeSql: sql.add(type), types: [type] };
+  const condition = await filterCondition({ ...pc, sql, warnings: [] }, target, filter);
+  if (condition === undefined) return undefined;
+  const rows = await pc.probe(`SELECT p.id FROM resource p WHERE p.resource_type = ${target.typeSql} AND NOT p.deleted AND ${condition} LIMIT ${CHAIN_ID_LIST_MAX + 1}`, sql.values);
+  return rows.length <= CHAIN_ID_LIST_MAX ? rows.map((r) => r.id) : undefined;
 }
 
 async function hasFilter(pc: PlanContext, target: Target, filter: SearchFilter): Promise<string | undefined> {
