@@ -74,14 +74,19 @@ async function ensurePopulation(): Promise<{ url: string; load?: Awaited<ReturnT
   }
 }
 
-/** BENCH_RANDOM_PAGE_COST sets random_page_cost on the benchmark database (ALTER DATABASE); unset, it is reset to the server's. */
+/**
+ * The planner's random_page_cost for the run: BENCH_RANDOM_PAGE_COST, else the server's (DB_RANDOM_PAGE_COST, default
+ * 1.1; `off` leaves PostgreSQL's 4). The server under test gets it as DB_RANDOM_PAGE_COST, and the benchmark database
+ * gets it too (ALTER DATABASE), so the EXPLAIN sessions here plan exactly as the server does.
+ */
 async function applyPlannerSettings(url: string): Promise<void> {
-  const cost = env.BENCH_RANDOM_PAGE_COST;
-  if (cost !== undefined && !/^\d+(\.\d+)?$/.test(cost)) throw new Error(`BENCH_RANDOM_PAGE_COST must be a number, got "${cost}"`);
+  const cost = env.BENCH_RANDOM_PAGE_COST ?? env.DB_RANDOM_PAGE_COST ?? String(loadConfig(env).randomPageCost ?? 'off');
+  if (cost !== 'off' && !/^\d+(\.\d+)?$/.test(cost)) throw new Error(`BENCH_RANDOM_PAGE_COST must be a number or off, got "${cost}"`);
+  process.env.DB_RANDOM_PAGE_COST = cost;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(cost === undefined ? `ALTER DATABASE ${dbName} RESET random_page_cost` : `ALTER DATABASE ${dbName} SET random_page_cost = ${cost}`);
+    await client.query(cost === 'off' ? `ALTER DATABASE ${dbName} RESET random_page_cost` : `ALTER DATABASE ${dbName} SET random_page_cost = ${cost}`);
   } finally {
     await client.end();
   }
@@ -90,7 +95,6 @@ async function applyPlannerSettings(url: string): Promise<void> {
 async function main(): Promise<void> {
   mkdirSync(join(outDir, 'search-plans'), { recursive: true });
   const { url, load } = await ensurePopulation();
-  // The dedicated database may carry planner settings (e.g. random_page_cost 1.1 for data in memory or on SSD); new sessions see them.
   await applyPlannerSettings(url);
   const stored = await storedSizes(url);
   const pool = new pg.Pool({ connectionString: url, max: 2, application_name: 'calaim-bench-search' });

@@ -19,6 +19,11 @@ export interface Config {
   defaultOrganization?: string;
   /** Size of the PostgreSQL connection pool. */
   poolSize: number;
+  /**
+   * random_page_cost for the server's database sessions. The default, 1.1, says index look-ups cost about as much as
+   * sequential reads (SSD or a working set in memory), so the planner probes indexes instead of scanning.
+   */
+  randomPageCost?: number;
   /** Maximum page size for history and search. */
   maxCount: number;
   defaultCount: number;
@@ -65,6 +70,15 @@ export function parseByteSize(raw: string): number {
   return Math.floor(Number(match[1]) * factor);
 }
 
+/** A positive decimal; `off` (or 0) gives undefined: leave the database's own setting. */
+function decimal(env: NodeJS.ProcessEnv, name: string, fallback: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(off|0)$/i.test(raw)) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(raw)) throw new ConfigError(`${name} must be a positive number or off, got "${raw}"`);
+  return Number(raw);
+}
+
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -97,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultClientId: env.DEFAULT_CLIENT_ID || 'anonymous',
     defaultOrganization: env.DEFAULT_ORGANIZATION || undefined,
     poolSize: int(env, 'DB_POOL_SIZE', 10, 1),
+    randomPageCost: decimal(env, 'DB_RANDOM_PAGE_COST', 1.1),
     maxCount,
     defaultCount: Math.min(int(env, 'DEFAULT_COUNT', 50, 1), maxCount),
     // The embedded quick start comes with demo data; a PostgreSQL deployment does not unless asked.

@@ -7,8 +7,15 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   dataDir: string;
   poolSize: number;
+  randomPageCost?: number;
 }
 
 export function openDatabase(options: DatabaseOptions): Promise<SqlDriver> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize) : openPglite(options.dataDir);
+  const settings = sessionSettings(options);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize, settings) : openPglite(options.dataDir, settings);
+}
+
+/** Planner settings for every session the server opens (the same on both drivers). */
+function sessionSettings(options: DatabaseOptions): Record<string, string> {
+  return options.randomPageCost === undefined ? {} : { random_page_cost: String(options.randomPageCost) };
 }

@@ -2,8 +2,10 @@
 import pg from 'pg';
 import { lazyTransaction, type SqlDriver, type SqlExecutor } from './driver.js';
 
-export async function openPostgres(connectionString: string, poolSize: number): Promise<SqlDriver> {
-  const pool = new pg.Pool({ connectionString, max: poolSize, application_name: 'calaim-fhir' });
+export async function openPostgres(connectionString: string, poolSize: number, settings: Record<string, string> = {}): Promise<SqlDriver> {
+  // Session settings travel in the startup packet, so every pooled connection has them without an extra round trip.
+  const options = Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`).join(' ') || undefined;
+  const pool = new pg.Pool({ connectionString, max: poolSize, application_name: 'calaim-fhir', options });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   await pool.query('SELECT 1');

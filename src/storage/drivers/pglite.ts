@@ -17,11 +17,13 @@ async function yieldWhenSliceIsUsed(): Promise<void> {
   sliceStarted = performance.now();
 }
 
-export async function openPglite(dataDir: string): Promise<SqlDriver> {
+export async function openPglite(dataDir: string, settings: Record<string, string> = {}): Promise<SqlDriver> {
   const inMemory = dataDir.startsWith('memory://');
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
   const db = new PGlite(inMemory ? undefined : dataDir);
   await db.waitReady;
+  // One connection: a session setting holds for everything the server runs.
+  for (const [name, value] of Object.entries(settings)) await db.query('SELECT set_config($1, $2, false)', [name, value]);
   const alone: SqlExecutor = {
     async query<R>(text: string, params?: unknown[]) {
       await yieldWhenSliceIsUsed();
