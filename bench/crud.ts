@@ -6,7 +6,7 @@ import autocannon, { type Request } from 'autocannon';
 import type { Patient } from '@medplum/fhirtypes';
 import { cpuUse, snapshot } from './support/cpu.js';
 import { fromAutocannon, type Figures } from './support/figures.js';
-import { patient, transactionBundle } from './support/fixtures.js';
+import { patient, profiledPatient, transactionBundle } from './support/fixtures.js';
 import { openRawPglite, openRawPostgres, runLoops, type RawStore } from './support/raw-baseline.js';
 import { createPgliteDirectory, createPostgresDatabase, startServerUnderTest, type Database, type ServerUnderTest } from './support/target.js';
 
@@ -102,6 +102,10 @@ async function main(): Promise<void> {
       });
       results.create = await http('create   POST Patient', () => ({ method: 'POST', path: '/fhir/Patient', body: JSON.stringify(patient(counter++)) }));
     }
+    // The same member claiming the medi-cal-member profile: base validation plus the compiled profile on every write.
+    if (wanted('profiled')) {
+      results.profiled = await http('create   + profile', () => ({ method: 'POST', path: '/fhir/Patient', body: JSON.stringify(profiledPatient(counter++)) }));
+    }
     if (wanted('read') || wanted('update')) {
       const rawIds = Array.from({ length: readIds }, (_, i) => `read-${i}`);
       for (const [i, id] of rawIds.entries()) await store.insert(id, stamped(patient(1_000_000 + i), id));
@@ -130,6 +134,10 @@ async function main(): Promise<void> {
     const ratios: Record<string, number> = {};
     if (results.create && results.rawInsert) ratios.create = results.create.reqPerSec / results.rawInsert.reqPerSec;
     if (results.read && results.rawSelect) ratios.read = results.read.reqPerSec / results.rawSelect.reqPerSec;
+    if (results.create && results.profiled) {
+      const cost = (f: Figures) => (f.cpu ? (f.cpu.serverCores / f.reqPerSec) * 1000 : NaN);
+      console.log(`${'profile-validated / plain'.padEnd(26)} ${((results.profiled.reqPerSec / results.create.reqPerSec) * 100).toFixed(0).padStart(6)}%  (server CPU per create ${cost(results.create).toFixed(3)} -> ${cost(results.profiled).toFixed(3)} ms)`);
+    }
     for (const [name, ratio] of Object.entries(ratios)) {
       const target = TARGETS[name as keyof typeof TARGETS];
       console.log(`${`${name}: server / raw`.padEnd(26)} ${(ratio * 100).toFixed(0).padStart(6)}%  (target >= ${target * 100}%: ${ratio >= target ? 'met' : 'MISSED'})`);

@@ -25,6 +25,17 @@ export function patient(n: number): Patient {
   };
 }
 
+/** The same member claiming the Medi-Cal member profile (CIN on the server's identifier system), so each write is also profile-validated. */
+export function profiledPatient(n: number): Patient {
+  const base = patient(n);
+  const [cin, ...others] = base.identifier ?? [];
+  return {
+    ...base,
+    meta: { profile: ['https://calaim-fhir.dev/fhir/StructureDefinition/medi-cal-member'] },
+    identifier: [{ ...cin, system: 'https://calaim-fhir.dev/fhir/sid/cin' }, ...others],
+  };
+}
+
 /** A PHQ-9 total score for a member. */
 function observation(n: number, subject: string): Observation {
   return {
