@@ -59,7 +59,8 @@ export function shapeIssues(resource: Resource): OperationOutcomeIssue[] {
           issues.push(structure(`Primitive extension ${key} must be an Element with only id and extension (an array of them, or nulls, beside an array)`, at));
         }
       }
-      const childType = schema ? complexTypeOf(schema, key) : undefined;
+      // A primitive's `_x` part is an Element, so a string where its extensions belong is caught like any other.
+      const childType = key.length > 1 && key.startsWith('_') ? 'Element' : schema ? complexTypeOf(schema, key) : undefined;
       const items = Array.isArray(value) ? value : [value];
       items.forEach((item, i) => {
         const itemPath = Array.isArray(value) ? `${at}[${i}]` : at;
