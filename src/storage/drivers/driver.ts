@@ -35,7 +35,7 @@ export function sqlState(err: unknown): string | undefined {
  */
 export function lazyTransaction(open: () => Promise<SqlExecutor>, alone: SqlExecutor): { tx: SqlTransaction; opened: () => Promise<SqlExecutor> | undefined } {
   let opened: Promise<SqlExecutor> | undefined;
-  const inTransaction = (): Promise<SqlExecutor> => (opened ??= open());
+  const inTransaction = (): Promise<SqlExecutor> => (opened ??= open().then(oneAtATime));
   const tx: SqlTransaction = {
     async query<R>(text: string, params?: unknown[]) {
       return (await inTransaction()).query<R>(text, params);
@@ -45,4 +45,19 @@ export function lazyTransaction(open: () => Promise<SqlExecutor>, alone: SqlExec
     },
   };
   return { tx, opened: () => opened };
+}
+
+/**
+ * A transaction's connection runs one statement at a time; callers that issue several at once (Promise.all over
+ * look-ups) are queued here in call order rather than relying on the client library to queue them for us.
+ */
+function oneAtATime(executor: SqlExecutor): SqlExecutor {
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    query<R>(text: string, params?: unknown[]): Promise<R[]> {
+      const run = tail.then(() => executor.query<R>(text, params));
+      tail = run.catch(() => undefined);
+      return run;
+    },
+  };
 }
