@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import { loadDefinitions } from './fhir/definitions.js';
 import { buildRegistry } from './fhir/routes.js';
+import { answerClientErrors } from './http/client-error.js';
 import { drainOnClose } from './http/drain.js';
 import { createLogger } from './http/logger.js';
 import type { SqlDriver } from './storage/drivers/driver.js';
@@ -54,7 +55,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const searchParameters = new SearchParameterRegistry(localBases);
   const conformanceCache = new VersionedCache(CONFORMANCE_TYPES);
   const validation = validationHook({ cache: conformanceCache, unknownProfile: config.unknownProfile });
-  const repo = new SqlRepository(db, { hooks: [validation, searchParameterCheck, referralTaskHook({ policy: config.referrals, parameters: searchParameters })], indexWriters: [searchIndexWriter(searchParameters), cacheVersionWriter] });
+  const repo = new SqlRepository(db, { hooks: [validation, searchParameterCheck, referralTaskHook({ policy: config.referrals, parameters: searchParameters, conformanceCache })], indexWriters: [searchIndexWriter(searchParameters), cacheVersionWriter] });
   const apiRepo = new ProtectedRepository(repo, await startContent(repo, config, logger), conformanceCache);
   if (config.loadDemoData) logger.info({ created: await loadDemoData(repo) }, 'demo data loaded');
   let shuttingDown = false;
@@ -65,6 +66,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     s.on('error', reject);
   });
   server.keepAliveTimeout = 65_000;
+  answerClientErrors(server);
   const drain = drainOnClose(server);
   const sweeper = config.presumptiveSweepSeconds > 0 ? startPresumptiveSweeper({ repo, search }, { intervalMs: config.presumptiveSweepSeconds * 1000, log: logger }) : undefined;
   const port = (server.address() as AddressInfo).port;
