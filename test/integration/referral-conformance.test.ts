@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { startTestServer, type FhirResult, type TestServer } from '../helpers/server.js';
-import { as, BASE, BUSINESS, CLINIC, closure, codeOf, DESIGNATED, PLAN, referral, seed, task } from './referral-fixtures.js';
+import { as, BASE, BUSINESS, CLINIC, closure, codeOf, DESIGNATED, DHCS, PLAN, PROVIDER, referral, seed, task } from './referral-fixtures.js';
 
 type Body = FhirResult['body'];
 
@@ -138,7 +138,65 @@ describe.each(backends())('referral conformance on $name', (backend) => {
       const wrongDhcs = ok.body.businessStatus.coding.map((c: Body) => (c.system === `${BASE}/CodeSystem/referral-status` ? { ...c, code: 'approved' } : c));
       const refused = await as(server, PLAN).put(`Task/${t.id}`, { ...ok.body, businessStatus: { coding: wrongDhcs } });
       expect(refused.status, refused.text).toBe(422);
-      expect(refused.body.issue.map((i: Body) => i.expression[0])).toEqual(expect.arrayContaining(['Task.businessStatus']));
+      const index = wrongDhcs.findIndex((c: Body) => c.system === DHCS);
+      expect(refused.body.issue.map((i: Body) => i.expression[0])).toEqual(expect.arrayContaining([`Task.businessStatus.coding[${index}]`]));
+    });
+
+    it('the DHCS Referral Status is derived by the server: a client may send the detail alone', async () => {
+      const { task: t } = await referral(server, 'ecm', profiled);
+      const detailOnly = { coding: [{ system: BUSINESS, code: 'pending-authorization' }] };
+      const res = await as(server, PLAN).put(`Task/${t.id}`, { ...t, businessStatus: detailOnly });
+      expect(res.status, res.text).toBe(200);
+      expect(codeOf(res.body.businessStatus, DHCS)).toBe('pending');
+    });
+  });
+
+  describe('every state the server writes conforms to referral-task and can be sent back unchanged', () => {
+    const profiled = { meta: { profile: [REFERRAL_TASK] } };
+    const put = (org: string, t: Body, change: Record<string, unknown>) => as(server, org).put(`Task/${t.id}`, { ...t, ...change });
+    async function ok(res: Promise<FhirResult>): Promise<Body> {
+      const done = await res;
+      expect(done.status, done.text).toBe(200);
+      return done.body.resourceType === 'Parameters' ? out(done, 'task') : done.body;
+    }
+    const approve = (t: Body) => ok(authorize(t.id, decision('approved')));
+    const deny = (t: Body) => ok(authorize(t.id, decision('denied', [{ name: 'reason', valueCodeableConcept: closure('member-ineligible') }])));
+    const accepted = async () => approve((await referral(server, 'ecm', profiled)).task);
+    const assigned = async () => ok(put(PLAN, await accepted(), { owner: { reference: `Organization/${PROVIDER}` } }));
+    const inProgress = async () => ok(put(PROVIDER, await assigned(), { status: 'in-progress' }));
+
+    /** Each reachable status/business status, the organization that may edit it, and whether it is closed (frozen). */
+    const STATES: [string, () => Promise<Body>, string, boolean][] = [
+      ['draft/received', async () => (await referral(server, 'ecm', { ...profiled, status: 'draft' })).task, CLINIC, false],
+      ['requested/received', async () => (await referral(server, 'ecm', profiled)).task, PLAN, false],
+      ['requested/pending-authorization', async () => { const t = (await referral(server, 'ecm', profiled)).task; return ok(put(CLINIC, t, { businessStatus: { coding: [{ system: BUSINESS, code: 'pending-authorization' }] } })); }, PLAN, false],
+      ['requested/authorized-presumptive', async () => (await referral(server, 'ecm', profiled, DESIGNATED)).task, PLAN, false],
+      ['accepted/authorized ($authorize approved)', accepted, PLAN, false],
+      ['rejected/denied ($authorize denied)', async () => deny((await referral(server, 'ecm', profiled)).task), CLINIC, true],
+      ['cancelled/denied ($authorize denied after approval)', async () => deny(await accepted()), CLINIC, true],
+      ['accepted/assigned', assigned, PROVIDER, false],
+      ['in-progress/assigned', inProgress, PROVIDER, false],
+      ['in-progress/member-contacted', async () => ok(put(PROVIDER, await inProgress(), { businessStatus: { coding: [{ system: BUSINESS, code: 'member-contacted' }] } })), PROVIDER, false],
+      ['on-hold/unable-to-reach', async () => ok(put(PROVIDER, await inProgress(), { status: 'on-hold', businessStatus: { coding: [{ system: BUSINESS, code: 'unable-to-reach' }] } })), PLAN, false],
+      ['completed/services-received', async () => ok(put(PROVIDER, await inProgress(), { status: 'completed', statusReason: closure('services-received') })), CLINIC, true],
+      ['failed/closed', async () => ok(put(PROVIDER, await inProgress(), { status: 'failed', statusReason: closure('unable-to-reach') })), CLINIC, true],
+      ['rejected/declined (by the owner)', async () => ok(put(PLAN, (await referral(server, 'ecm', profiled)).task, { status: 'rejected', statusReason: closure('member-declined') })), CLINIC, true],
+      ['cancelled/closed (by the requester)', async () => ok(put(CLINIC, (await referral(server, 'ecm', profiled)).task, { status: 'cancelled', statusReason: closure('member-declined') })), CLINIC, true],
+      ['entered-in-error/received', async () => ok(put(CLINIC, (await referral(server, 'ecm', profiled)).task, { status: 'entered-in-error' })), CLINIC, true],
+      ['requested/received (from draft)', async () => ok(put(CLINIC, (await referral(server, 'ecm', { ...profiled, status: 'draft' })).task, { status: 'requested' })), PLAN, false],
+    ];
+
+    it.each(STATES)('%s: GET, $validate against referral-task (no errors), PUT back unchanged with If-Match (no 422)', async (_name, reach, editor, closed) => {
+      const reached = await reach();
+      const stored = await expectConforms(`Task/${reached.id}`, REFERRAL_TASK);
+      expect(stored.businessStatus.coding.some((c: Body) => c.system === BUSINESS)).toBe(true);
+      const inTracking = stored.status !== 'draft' && stored.status !== 'entered-in-error';
+      expect(stored.businessStatus.coding.some((c: Body) => c.system === DHCS)).toBe(inTracking);
+      const res = await as(server, editor).put(`Task/${stored.id}`, stored);
+      expect(res.status, res.text).not.toBe(422);
+      // Open Tasks take the unchanged write; closed ones are frozen (409), as the state machine says.
+      expect(res.status, res.text).toBe(closed ? 409 : 200);
+      if (!closed) expect(res.body.businessStatus).toEqual(stored.businessStatus);
     });
   });
 });
