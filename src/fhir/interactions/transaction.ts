@@ -118,7 +118,16 @@ export async function processTransaction(hc: HandlerContext, bundle: Bundle, pre
       }
     }
     // Conditional creates run first among the POSTs (after the DELETEs), so the other entries can use their ids.
-    const rank = (i: number) => (requests[i].method === 'DELETE' ? 0 : isConditionalCreate(requests[i]) ? 1 : 2);
+    // Task writes run after every other write: a Task is a workflow step over the other resources, and its write step
+    // (the referral workflow: service, eligibility over the member's evidence) must see all of them wherever they are listed.
+    // R4 leaves the order within a method open and forbids overlapping identities, so only such steps can tell.
+    const rank = (i: number) => {
+      const request = requests[i];
+      if (request.method === 'DELETE') return 0;
+      if (isConditionalCreate(request)) return 1;
+      if (request.method === 'GET' || request.method === 'HEAD') return 4;
+      return request.path[0] === 'Task' ? 3 : 2;
+    };
     const order = processingOrder(requests).sort((a, b) => rank(a) - rank(b));
     const resolved = new Map<string, string>();
     const out: BundleEntry[] = new Array(entries.length);
