@@ -30,7 +30,8 @@ export function businessStatusFor(decision: Decision): string {
 }
 
 export function buildDecision(id: string, task: Task, service: ReferralService, input: DecisionInput, now: Date): ClaimResponse {
-  const serviceCoding = service.program === 'community-supports' && service.code ? { system: CS_SYSTEM, code: service.code } : { system: PROGRAM_SYSTEM, code: 'ecm' };
+  // decide() refuses a service it cannot name, so there is no fallback here: a coding is only ever the service asked for.
+  const serviceCoding = service.program === 'ecm' ? { system: PROGRAM_SYSTEM, code: 'ecm' } : { system: CS_SYSTEM, code: service.code };
   const extension: ClaimResponse['extension'] = [{ url: DECISION_EXTENSION, valueCodeableConcept: { coding: [{ system: DECISION_SYSTEM, code: input.decision }] } }];
   if (input.reason) extension.push({ url: DECISION_REASON_EXTENSION, valueCodeableConcept: input.reason });
   if (input.changeOfCircumstances) extension.push({ url: CHANGE_OF_CIRCUMSTANCES_EXTENSION, valueString: input.changeOfCircumstances });

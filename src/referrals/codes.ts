@@ -58,6 +58,8 @@ export const BUSINESS_STATUSES = [
   'closed',
 ] as const;
 export type BusinessStatus = (typeof BUSINESS_STATUSES)[number];
+/** Detail codes only the server sets: an authorization decision ($authorize), presumptive designation, or a presumption's end. */
+export const DECISION_BUSINESS_STATUSES: readonly string[] = ['authorized', 'authorized-modified', 'authorized-presumptive', 'denied', 'presumptive-ended'];
 
 export function coding(system: string, code: string, display?: string): Coding {
   return display ? { system, code, display } : { system, code };

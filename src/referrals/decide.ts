@@ -8,7 +8,7 @@ import { appendUse, ensureAccumulator, readAccumulator } from './accumulator.js'
 import { buildDecision, businessStatusFor, isApproval, type DecisionInput } from './authorization.js';
 import { CAP_RULES } from './cap-rules.js';
 import { checkCaps, toCents } from './caps.js';
-import { BUSINESS_STATUS_SYSTEM, CLOSURE_REASON_SYSTEM, codeIn } from './codes.js';
+import { BUSINESS_STATUS_SYSTEM, CLOSURE_REASON_SYSTEM, codeIn, CS_SYSTEM, PROGRAM_SYSTEM } from './codes.js';
 import { businessRule, forbidden, transitionConflict } from './errors.js';
 import { refId } from './references.js';
 import { callerOrganization, rolesOn } from './roles.js';
@@ -57,6 +57,13 @@ export async function decide(repo: Repository, callerCtx: RequestContext, taskId
     throw transitionConflict(`A ${task.status} referral cannot receive an authorization decision. Current status: ${task.status}; decisions are taken while ${DECIDABLE.join(', ')}`);
   }
   if (input.decision === 'presumptive') throw unprocessable('Presumptive authorization is granted by designation, not by decision', 'decision');
+  // The ClaimResponse names the service it decides; one the server cannot name is refused, never recorded as another (ECM).
+  if (!service.code) {
+    throw unprocessable(
+      `Task/${taskId} asks for no service the plan can name: ${task.focus?.reference ?? 'its focus'} needs ServiceRequest.code from ${CS_SYSTEM} (a Community Support) or ${PROGRAM_SYSTEM}#ecm`,
+      'Task.focus.resolve().code',
+    );
+  }
   const approve = isApproval(input.decision);
   if (!approve && !codeIn(input.reason, CLOSURE_REASON_SYSTEM)) throw unprocessable(`A denial needs a reason from ${CLOSURE_REASON_SYSTEM}`, 'reason');
   const id = randomUUID();

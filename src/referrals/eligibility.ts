@@ -2,9 +2,9 @@
 import type { Task, TaskOutput } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import { CS_SYSTEM, POF_SYSTEM, EXCLUDED_PROGRAM_SYSTEM } from '../eligibility/codes.js';
+import type { VersionedCache } from '../content/versioned-cache.js';
+import { currentRuleSet, ruleValueSets, RulesUnusableError } from '../eligibility/current-rules.js';
 import { evaluateEntries } from '../eligibility/evaluate.js';
-import type { RuleSet } from '../eligibility/definitions.js';
-import { packagedRuleSet } from '../eligibility/packaged-rules.js';
 import { patientCompartment } from '../search/compartment.js';
 import type { Repository } from '../storage/repository.js';
 import { pacificDate } from './deadlines.js';
@@ -12,7 +12,11 @@ import { JI_REENTRY_FLAG, REFERRAL_FLAG_SYSTEM, WORKFLOW_SYSTEM } from './codes.
 import { refId } from './references.js';
 import type { ReferralService } from './service.js';
 
-let rules: RuleSet | undefined;
+/** The server's caches: built RuleSets, and the conformance cache the rules' ValueSets compile in (hooks see a repository bound to the write). */
+export interface EligibilityCaches {
+  rules: VersionedCache;
+  conformance?: VersionedCache;
+}
 
 const type = (code: string) => ({ coding: [{ system: WORKFLOW_SYSTEM, code }] });
 
@@ -22,21 +26,31 @@ function isJiReentry(task: Task): boolean {
 
 /**
  * Outputs: eligibility-as-of, ecm-eligible, each population-of-focus met, each ecm-exclusion, the requested CS's status, and the evidence.
- * Never a denial: the plan's reviewer decides. A failure is recorded as an output, not a refused referral.
+ * Never a denial: the plan's reviewer decides. A failure (unusable stored rules included) is recorded as an output, not a refused referral.
  */
-export async function eligibilityOutputs(repo: Repository, ctx: RequestContext, task: Task, service: ReferralService): Promise<TaskOutput[]> {
+export async function eligibilityOutputs(repo: Repository, ctx: RequestContext, task: Task, service: ReferralService, caches: EligibilityCaches): Promise<TaskOutput[]> {
   if (isJiReentry(task)) return [{ type: type('eligibility-not-redetermined'), valueString: 'JI reentry pre-release care management warm handoff: ECM without a new eligibility determination' }];
   const patientId = refId(task.for?.reference, 'Patient');
   if (!patientId) return [];
   const resources = await patientCompartment(repo, ctx, patientId);
   if (resources.length === 0) return [{ type: type('eligibility-error'), valueString: `Patient/${patientId} is not stored on this server; no eligibility evaluation` }];
   const asOf = pacificDate(ctx.now());
+  const failed = (err: unknown): TaskOutput[] => [{ type: type('eligibility-error'), valueString: `Eligibility could not be evaluated: ${(err as Error).message}` }];
+  // The stored, current rules, exactly as $ecm-eligibility reads them: a PUT of a definition counts from the next referral.
+  // Unusable definitions become an output; a storage error propagates (the write's transaction is lost anyway).
+  let rules, valueSets;
+  try {
+    rules = await currentRuleSet(repo, ctx, caches.rules);
+    valueSets = await ruleValueSets(repo, ctx, rules, caches.conformance);
+  } catch (err) {
+    if (err instanceof RulesUnusableError) return failed(err);
+    throw err;
+  }
   let result;
   try {
-    rules ??= packagedRuleSet();
-    result = evaluateEntries(rules, resources.map((resource) => ({ resource })), asOf);
+    result = evaluateEntries(rules, resources.map((resource) => ({ resource })), asOf, { valueSets });
   } catch (err) {
-    return [{ type: type('eligibility-error'), valueString: `Eligibility could not be evaluated: ${(err as Error).message}` }];
+    return failed(err);
   }
   const outputs: TaskOutput[] = [{ type: type('eligibility-as-of'), valueDate: result.asOf }, { type: type('ecm-eligible'), valueBoolean: result.eligible }];
   const evidence = new Set<string>();

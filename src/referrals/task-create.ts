@@ -2,8 +2,9 @@
 import type { Task } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import type { Repository } from '../storage/repository.js';
-import { BUSINESS_STATUS_SYSTEM, codeIn, PLAN_EXTENSION, WORKFLOW_SYSTEM } from './codes.js';
-import { eligibilityOutputs } from './eligibility.js';
+import { unprocessable } from '../fhir/errors.js';
+import { BUSINESS_STATUS_SYSTEM, codeIn, CS_SYSTEM, DECISION_BUSINESS_STATUSES, PLAN_EXTENSION, WORKFLOW_SYSTEM } from './codes.js';
+import { eligibilityOutputs, type EligibilityCaches } from './eligibility.js';
 import { withBusinessStatus } from './dhcs-status.js';
 import { decisionDeadline } from './deadlines.js';
 import { forbidden, transitionConflict } from './errors.js';
@@ -23,12 +24,38 @@ async function parentOf(repo: Repository, ctx: RequestContext, task: Task): Prom
   return current.resource as Task;
 }
 
-export async function onCreate(repo: Repository, ctx: RequestContext, org: string, task: Task, service: ReferralService, policy: ReferralPolicy): Promise<void> {
-  const retrospective = isOutsideClosedLoop(service);
-  const allowed = retrospective ? [...CREATE_STATUSES, ...RETROSPECTIVE_CREATE] : CREATE_STATUSES;
+export interface CreateInput {
+  repo: Repository;
+  ctx: RequestContext;
+  policy: ReferralPolicy;
+  org: string;
+  eligibility: EligibilityCaches;
+}
+
+/** What a submitted referral may not claim: a status past the state machine's start, a server-owned business status, a service the plan cannot name. */
+function checkSubmission(task: Task, service: ReferralService): void {
+  const allowed = isOutsideClosedLoop(service) ? [...CREATE_STATUSES, ...RETROSPECTIVE_CREATE] : CREATE_STATUSES;
   if (!allowed.includes(task.status)) {
     throw transitionConflict(`A referral Task is created as ${allowed.join(' or ')}, not ${task.status}`);
   }
+  // As on update: decisions are recorded by $authorize (or presumptive designation), never claimed by the referrer.
+  const detail = codeIn(task.businessStatus, BUSINESS_STATUS_SYSTEM);
+  if (detail && DECISION_BUSINESS_STATUSES.includes(detail)) {
+    throw unprocessable(`businessStatus ${detail} records an authorization decision; a referral is submitted undecided and the plan decides with POST Task/[id]/$authorize`, 'Task.businessStatus');
+  }
+  // A decision names the service it authorizes; a Community Supports referral that names none could only be decided as something else.
+  if (service.program === 'community-supports' && !service.code) {
+    throw unprocessable(
+      `${task.focus?.reference} is a Community Supports referral without a Community Support: ServiceRequest.code needs a code from ${CS_SYSTEM}`,
+      'Task.focus.resolve().code',
+    );
+  }
+}
+
+export async function onCreate(input: CreateInput, task: Task, service: ReferralService): Promise<void> {
+  const { repo, ctx, org, policy } = input;
+  checkSubmission(task, service);
+  const retrospective = isOutsideClosedLoop(service);
   const roles = await rolesOn(repo, ctx, task, org);
   if (!roles.has('requester')) throw forbidden(`Only the requester's organization may create a referral Task (caller ${org}, requester ${task.requester?.reference ?? 'none'})`, 'Task.requester');
   const parent = await parentOf(repo, ctx, task);
@@ -54,7 +81,7 @@ export async function onCreate(repo: Repository, ctx: RequestContext, org: strin
   task.businessStatus = withBusinessStatus(task, detail);
   if (!retrospective) {
     const own = (task.output ?? []).filter((o) => !o.type?.coding?.some((c) => c.system === WORKFLOW_SYSTEM));
-    const evaluated = await eligibilityOutputs(repo, ctx, task, service);
+    const evaluated = await eligibilityOutputs(repo, ctx, task, service, input.eligibility);
     if (own.length + evaluated.length) task.output = [...own, ...evaluated];
   }
 }

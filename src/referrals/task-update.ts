@@ -5,7 +5,7 @@ import { unprocessable } from '../fhir/errors.js';
 import type { SearchServices } from '../search/service.js';
 import type { Repository } from '../storage/repository.js';
 import { openChildren } from './children.js';
-import { BUSINESS_STATUS_SYSTEM, CLOSURE_REASON_SYSTEM, codeIn, PLAN_EXTENSION } from './codes.js';
+import { BUSINESS_STATUS_SYSTEM, CLOSURE_REASON_SYSTEM, codeIn, DECISION_BUSINESS_STATUSES, PLAN_EXTENSION } from './codes.js';
 import { withBusinessStatus } from './dhcs-status.js';
 import { decisionDeadline } from './deadlines.js';
 import { forbidden, preconditionRequired, transitionConflict } from './errors.js';
@@ -15,8 +15,6 @@ import { rolesOn } from './roles.js';
 import { isOutsideClosedLoop, type ReferralService } from './service.js';
 import { allowedNext, CLOSING, OWNER_CHANGE_ROLES, rolesFor, TRANSITIONS, type Role } from './transitions.js';
 
-/** Detail codes only an authorization decision ($authorize, or presumptive designation) may set. */
-const DECISION_STATUSES = ['authorized', 'authorized-modified', 'authorized-presumptive', 'denied', 'presumptive-ended'];
 /** Elements fixed at creation: changing them would make it another referral. */
 const FIXED: (keyof Task)[] = ['for', 'focus', 'requester', 'partOf', 'intent', 'authoredOn'];
 
@@ -87,7 +85,7 @@ export async function onUpdate(input: UpdateInput, prev: Task, next: Task, servi
   if (!outside) requireClosureReason(next);
   let detail = codeIn(next.businessStatus, BUSINESS_STATUS_SYSTEM);
   const prevDetail = codeIn(prev.businessStatus, BUSINESS_STATUS_SYSTEM);
-  if (!byDecision && detail !== prevDetail && detail && DECISION_STATUSES.includes(detail)) {
+  if (!byDecision && detail !== prevDetail && detail && DECISION_BUSINESS_STATUSES.includes(detail)) {
     throw unprocessable(`businessStatus ${detail} records an authorization decision; the plan sets it with POST Task/${prev.id}/$authorize`, 'Task.businessStatus');
   }
   if (CLOSING.includes(next.status) && next.status !== prev.status && prev.id) {

@@ -2,14 +2,14 @@
 import { readFileSync } from 'node:fs';
 import type { Bundle, OperationDefinition, Parameters, Resource } from '@medplum/fhirtypes';
 import { parseFullDate, todayInLosAngeles } from '../../eligibility/calendar.js';
+import { currentRuleSet, ruleValueSets, RulesUnusableError } from '../../eligibility/current-rules.js';
 import { evaluateEntries } from '../../eligibility/evaluate.js';
 import { MemberInputError, usableEntries } from '../../eligibility/member.js';
 import { toParameters } from '../../eligibility/parameters.js';
 import { patientCompartment } from '../../search/compartment.js';
-import { badRequest, notFound } from '../errors.js';
+import { badRequest, FhirError, issue, notFound, outcome } from '../errors.js';
 import type { OperationRoute } from '../registry.js';
-import type { FhirRequest, Handler } from '../request.js';
-import { currentRuleSet, ruleValueSets } from './ecm-eligibility-rules.js';
+import type { FhirRequest, Handler, HandlerContext } from '../request.js';
 
 export const ecmEligibilityDefinition = JSON.parse(readFileSync(new URL('../../../bundles/OperationDefinition-ecm-eligibility.json', import.meta.url), 'utf8')) as OperationDefinition;
 
@@ -66,6 +66,17 @@ function bundleEntries(bundle: Bundle): { fullUrl?: unknown; resource?: unknown 
   return bundle.entry;
 }
 
+/** The stored rules; definitions the server cannot evaluate are its own fault (500), not the caller's. */
+async function storedRules(hc: HandlerContext) {
+  try {
+    const rules = await currentRuleSet(hc.repo, hc.ctx);
+    return { rules, valueSets: await ruleValueSets(hc.repo, hc.ctx, rules) };
+  } catch (err) {
+    if (err instanceof RulesUnusableError) throw new FhirError(500, outcome([issue('processing', err.message)]));
+    throw err;
+  }
+}
+
 const handler: Handler = async (hc, request, params) => {
   const input = readInput(request);
   let entries: { fullUrl?: unknown; resource?: unknown }[];
@@ -78,8 +89,7 @@ const handler: Handler = async (hc, request, params) => {
     if (!input.bundle) throw badRequest('POST the member data: a Bundle, or a Parameters holding one in "bundle"', 'Bundle');
     entries = bundleEntries(input.bundle);
   }
-  const rules = await currentRuleSet(hc.repo, hc.ctx);
-  const valueSets = await ruleValueSets(hc.repo, hc.ctx, rules);
+  const { rules, valueSets } = await storedRules(hc);
   try {
     const result = evaluateEntries(rules, usableEntries(entries), input.asOf ?? todayInLosAngeles(hc.ctx.now()), { valueSets });
     return { status: 200, resource: toParameters(result) };
