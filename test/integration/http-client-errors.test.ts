@@ -34,7 +34,7 @@ describe('HTTP requests the parser refuses', () => {
     const res = await fetch(`${server.baseUrl}/metadata`, { headers: { 'x-padding': 'a'.repeat(20_000) } });
     expect(res.status).toBe(431);
     expect(res.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
-    const body = await res.json();
+    const body = (await res.json()) as { resourceType: string; issue: { severity: string; code: string; expression?: string[] }[] };
     expect(body.resourceType).toBe('OperationOutcome');
     expect(body.issue[0]).toMatchObject({ severity: 'error', code: 'too-long', expression: ['headers'] });
   });
