@@ -18,6 +18,9 @@ export const INVALID_PATHS: Record<string, string[]> = {
   'referral-task': ['Task', 'Task.status', 'Task.intent', 'Task.focus'],
   attestation: ['Observation', 'Observation.status', 'Observation.code', 'Observation.subject', 'Observation.valueString'],
   'excluded-program-episode': ['EpisodeOfCare', 'EpisodeOfCare.type[0]'],
+  // A denial with no reason that still authorizes a service (calaim-auth-1 and -2), use not preauthorization, no preAuthRef, a CPT code.
+  'referral-authorization': ['ClaimResponse', 'ClaimResponse', 'ClaimResponse.use', 'ClaimResponse.preAuthRef', 'ClaimResponse.addItem[0].productOrService'],
+  'cs-benefit-accumulator': ['Basic.code', 'Basic.subject'],
 };
 
 /** SDOH category each per-service Community Supports profile requires (none where no category fits). */
