@@ -25,13 +25,16 @@ export function dhcsStatus(task: Task): string | undefined {
   }
 }
 
-/** businessStatus with the given CalAIM detail code (when set) and the derived DHCS coding, other codings kept. */
-export function withBusinessStatus(task: Task, detail?: string): CodeableConcept | undefined {
+/**
+ * businessStatus with the given CalAIM detail code (when set) and the derived DHCS coding, other codings kept. A
+ * referral outside closed-loop tracking (sobering centers) reports no DHCS status: it is not a CLR referral.
+ */
+export function withBusinessStatus(task: Task, detail?: string, outsideClosedLoop = false): CodeableConcept | undefined {
   const keep = (task.businessStatus?.coding ?? []).filter((c) => c.system !== DHCS_STATUS_SYSTEM && (detail === undefined || c.system !== BUSINESS_STATUS_SYSTEM));
   const codings: Coding[] = [];
   if (detail) codings.push({ system: BUSINESS_STATUS_SYSTEM, code: detail });
   codings.push(...keep);
-  const dhcs = dhcsStatus({ ...task, businessStatus: { coding: codings } });
+  const dhcs = outsideClosedLoop ? undefined : dhcsStatus({ ...task, businessStatus: { coding: codings } });
   if (dhcs) codings.push({ system: DHCS_STATUS_SYSTEM, code: dhcs, display: DISPLAY[dhcs] });
   if (codings.length === 0) return undefined;
   const text = task.businessStatus?.text;

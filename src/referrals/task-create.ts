@@ -78,7 +78,7 @@ export async function onCreate(input: CreateInput, task: Task, service: Referral
     task.insurance = [...(task.insurance ?? []), { reference: `ClaimResponse/${decision.id}` }];
     detail = 'authorized-presumptive';
   }
-  task.businessStatus = withBusinessStatus(task, detail);
+  task.businessStatus = withBusinessStatus(task, detail, retrospective);
   if (!retrospective) {
     const own = (task.output ?? []).filter((o) => !o.type?.coding?.some((c) => c.system === WORKFLOW_SYSTEM));
     const evaluated = await eligibilityOutputs(repo, ctx, task, service, input.eligibility);

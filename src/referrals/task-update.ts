@@ -101,7 +101,7 @@ export async function onUpdate(input: UpdateInput, prev: Task, next: Task, servi
     const now = ctx.now();
     next.restriction = { ...next.restriction, period: { start: now.toISOString(), end: decisionDeadline(next, now, input.policy).toISOString() } };
   } else if (prev.restriction?.period) next.restriction = { ...next.restriction, period: prev.restriction.period };
-  next.businessStatus = withBusinessStatus(next, detail);
+  next.businessStatus = withBusinessStatus(next, detail, outside);
   const changed = prev.status !== next.status || JSON.stringify(prev.businessStatus ?? null) !== JSON.stringify(next.businessStatus ?? null);
   next.lastModified = changed ? ctx.now().toISOString() : prev.lastModified;
   if (!next.lastModified) delete next.lastModified;

@@ -161,6 +161,13 @@ describe.each(backends())('referral decisions on $name', (backend) => {
     it('are recorded after the fact (created completed), authorized retrospectively, and never notified or deadlined', async () => {
       const { task: t, patientId } = await referral(server, 'sobering-center', { status: 'completed' });
       expect(t.restriction).toBeUndefined();
+      // Outside closed-loop tracking: the CalAIM detail but no DHCS Referral Status, so the Task conforms to the
+      // referral-task profile (a DHCS Closed would need a loop-closure reason) and stays out of the CLR.
+      expect(codeOf(t.businessStatus, BUSINESS)).toBe('services-received');
+      expect(codeOf(t.businessStatus, DHCS)).toBeUndefined();
+      const checked = await server.fhir('Task/$validate?profile=https://calaim-fhir.dev/fhir/StructureDefinition/referral-task', { body: t });
+      expect(checked.status, checked.text).toBe(200);
+      expect((checked.body.issue ?? []).filter((i: { severity: string }) => i.severity === 'error')).toEqual([]);
       const res = await authorize(t.id, decision('approved'));
       expect(res.status, res.text).toBe(200);
       expect(out(res, 'task').status).toBe('completed');
