@@ -2,6 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Bundle, Parameters, Task } from '@medplum/fhirtypes';
+import pg from 'pg';
+import { cpuUse, snapshot, type CpuUse } from './support/cpu.js';
 import { summarize, type Figures } from './support/figures.js';
 import { createPgliteDirectory, createPostgresDatabase, startServerUnderTest, type Database } from './support/target.js';
 
@@ -114,6 +116,18 @@ async function run(fhir: string, durationS: number): Promise<{ lifecycles: numbe
   return { lifecycles, steps, errors };
 }
 
+/** The PostgreSQL backends serving the benchmark database (the server's pool). */
+async function postgresPids(databaseUrl: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    return rows.map((r) => Number(r.pid));
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync('.bench', { recursive: true });
   process.env.DEV_ORG_HEADER = 'true';
@@ -125,9 +139,17 @@ async function main(): Promise<void> {
     for (const id of ['bench-plan', 'bench-clinic', 'bench-provider']) await call(`${fhir}/Organization/${id}`, id, 'PUT', { resourceType: 'Organization', id, name: id });
     console.log(`referral lifecycles on ${backend}: ${connections} connections, pool ${poolSize}, ${warmup}s warm-up, ${seconds}s measured; load ${loadavg()[0].toFixed(2)}`);
     await run(fhir, warmup);
+    // CPU per lifecycle by process group (server, its PostgreSQL backends, this client): where the time goes, whatever else the machine does.
+    const backends = async () => (db.databaseUrl ? await postgresPids(db.databaseUrl) : []);
+    const before = snapshot(server.pid, await backends());
     const result = await run(fhir, seconds);
+    const cpu: CpuUse = cpuUse(before, snapshot(server.pid, await backends()), env.BENCH_SERVER === 'inprocess');
     const perSec = result.lifecycles / seconds;
+    const perLifecycle = (cores: number) => ((cores * 1000) / perSec).toFixed(1);
     console.log(`lifecycles/s ${perSec.toFixed(1)} (target >= ${TARGET.lifecyclesPerSec})   errors ${result.errors.length}`);
+    console.log(
+      `CPU ms per lifecycle: server ${perLifecycle(cpu.serverCores)}, PostgreSQL ${perLifecycle(cpu.postgresCores)}, client ${perLifecycle(cpu.benchCores)}; other processes ${cpu.otherCores.toFixed(2)} cores`,
+    );
     console.log('step        req/s    p50 ms  p99 ms');
     for (const step of STEPS) {
       const f = result.steps[step];
@@ -135,7 +157,7 @@ async function main(): Promise<void> {
       console.log(`${step.padEnd(10)} ${f.reqPerSec.toFixed(0).padStart(6)} ${f.p50Ms.toFixed(1).padStart(8)} ${f.p99Ms.toFixed(1).padStart(7)}${flag}`);
     }
     if (result.errors.length) console.log(`first error: ${result.errors[0]}`);
-    writeFileSync('.bench/referrals.json', JSON.stringify({ backend, connections, seconds, lifecyclesPerSec: perSec, steps: result.steps, errors: result.errors.length, loadavg: loadavg() }, null, 2));
+    writeFileSync('.bench/referrals.json', JSON.stringify({ backend, connections, seconds, lifecyclesPerSec: perSec, cpu, steps: result.steps, errors: result.errors.length, loadavg: loadavg() }, null, 2));
   } finally {
     await server.stop();
     await db.drop();
