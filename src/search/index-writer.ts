@@ -34,41 +34,21 @@ export const INDEX_TABLES: TableSpec[] = [
   },
 ];
 
-/**
- * Adds the CTEs that bring the version's index rows to `rows`, column arrays via unnest. A first version only inserts.
- * A replacement (update, reindex) touches only what changed, compared with the rows actually stored: it deletes the
- * stored rows that are not among the new ones and inserts the new ones not stored yet, so an update that changes a
- * status rewrites one or two rows instead of every row of the resource (each in two or three B-trees). Rows compare
- * as sets (NULL-safe, column by column); a repeated row means nothing more to a search than a single one.
- */
+/** Adds the CTEs that delete the old rows (for updates) and insert the new ones, column arrays via unnest. */
 export function addIndexRows(statement: WriteStatementBuilder, version: StoredVersion, rows: IndexRows | undefined, replace: boolean): void {
   // Bound on first use: a parameter no part of the statement refers to has no type, which PostgreSQL refuses.
   let key: { type: string; id: string } | undefined;
   const owner = () => (key ??= { type: statement.bind(version.resourceType), id: statement.bind(version.id) });
   for (const spec of INDEX_TABLES) {
+    if (replace) statement.cte(`DELETE FROM ${spec.table} WHERE resource_type = ${owner().type} AND id = ${owner().id} AND ${statement.written}`);
     const data = rows ? spec.rows(rows) : [];
-    if (data.length === 0) {
-      if (replace) statement.cte(`DELETE FROM ${spec.table} WHERE resource_type = ${owner().type} AND id = ${owner().id} AND ${statement.written}`);
-      continue;
-    }
+    if (data.length === 0) continue;
     const { type, id } = owner();
     const arrays = spec.columns.map((_, c) => {
       const values = data.map((row) => (spec.types[c] === 'text' && typeof row[c] === 'string' ? clipForIndex(row[c] as string) : row[c]));
       return `${statement.bind(values)}::${spec.types[c]}[]`;
     });
-    const fresh = `unnest(${arrays.join(', ')}) AS n(${spec.columns.join(', ')})`;
-    const stored = `t.resource_type = ${type} AND t.id = ${id}`;
-    const same = spec.columns.map((c) => `t.${c} IS NOT DISTINCT FROM n.${c}`).join(' AND ');
-    if (!replace) {
-      statement.cte(`INSERT INTO ${spec.table} (resource_type, id, ${spec.columns.join(', ')}) SELECT ${type}::text, ${id}::text, n.* FROM ${fresh} WHERE ${statement.written}`);
-      continue;
-    }
-    // Both parts read the rows as they were before this statement: a row kept by one is skipped by the other.
-    statement.cte(`DELETE FROM ${spec.table} t WHERE ${stored} AND ${statement.written} AND NOT EXISTS (SELECT 1 FROM ${fresh} WHERE ${same})`);
-    statement.cte(
-      `INSERT INTO ${spec.table} (resource_type, id, ${spec.columns.join(', ')}) SELECT ${type}::text, ${id}::text, n.* FROM ${fresh}` +
-        ` WHERE ${statement.written} AND NOT EXISTS (SELECT 1 FROM ${spec.table} t WHERE ${stored} AND ${same})`,
-    );
+    statement.cte(`INSERT INTO ${spec.table} (resource_type, id, ${spec.columns.join(', ')}) SELECT ${type}::text, ${id}::text, * FROM unnest(${arrays.join(', ')}) WHERE ${statement.written}`);
   }
 }
 
