@@ -24,6 +24,8 @@ export interface Config {
    * sequential reads (SSD or a working set in memory), so the planner probes indexes instead of scanning.
    */
   randomPageCost?: number;
+  /** Keep recurring statements (writes, reads by id) prepared per connection on PostgreSQL; off for poolers that cannot. */
+  preparedStatements: boolean;
   /** Maximum page size for history and search. */
   maxCount: number;
   defaultCount: number;
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultOrganization: env.DEFAULT_ORGANIZATION || undefined,
     poolSize: int(env, 'DB_POOL_SIZE', 10, 1),
     randomPageCost: decimal(env, 'DB_RANDOM_PAGE_COST', 1.1),
+    preparedStatements: bool(env, 'DB_PREPARED_STATEMENTS', true),
     maxCount,
     defaultCount: Math.min(int(env, 'DEFAULT_COUNT', 50, 1), maxCount),
     // The embedded quick start comes with demo data; a PostgreSQL deployment does not unless asked.

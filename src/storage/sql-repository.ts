@@ -12,6 +12,8 @@ import { WriteStatement } from './sql/write-statement.js';
 /** SQLSTATEs after which a whole transaction may simply be run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 4;
+/** Write statements recur per resource type and shape: prepared once per connection (see QueryHints). */
+const PREPARED = { prepared: true };
 
 export interface RepositoryOptions {
   hooks?: WriteHooks[];
@@ -187,7 +189,7 @@ export class SqlRepository implements Repository {
       const ctes = expected === undefined ? insertVersionCtes(statement, row, fresh) : replaceVersionCtes(statement, row, expected, fresh);
       const text = statement.text(ctes, fresh);
       // A write of its own runs as the transaction's last statement: alone when nothing else needed the transaction.
-      const [result] = this.tx ? await tx.query<WriteOutcome>(text, statement.params) : await tx.finish<WriteOutcome>(text, statement.params);
+      const [result] = this.tx ? await tx.query<WriteOutcome>(text, statement.params, PREPARED) : await tx.finish<WriteOutcome>(text, statement.params, PREPARED);
       if (!statement.checkFresh(result.fresh)) {
         if (attempt >= MAX_ATTEMPTS) throw new Error('derived-row caches stayed stale');
         continue;

@@ -1,7 +1,17 @@
 // The thin contract both database drivers implement; all SQL lives outside the drivers.
 
 export interface SqlExecutor {
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  query<R = Record<string, unknown>>(text: string, params?: unknown[], hints?: QueryHints): Promise<R[]>;
+}
+
+export interface QueryHints {
+  /**
+   * The statement's text recurs with other values (a write of a given shape, a read by id): a driver that can keeps
+   * it prepared on each connection, so PostgreSQL plans it once per connection rather than on every execution
+   * (planning a write statement costs about three times executing it). Never for searches, whose best plan depends
+   * on the values.
+   */
+  prepared?: boolean;
 }
 
 /**
@@ -13,7 +23,7 @@ export interface SqlTransaction extends SqlExecutor {
    * Runs the transaction's last statement. Only when it ran alone and wrote nothing (a guard failed) may more
    * statements follow; they then start the transaction afresh.
    */
-  finish<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<R[]>;
+  finish<R = Record<string, unknown>>(text: string, params?: unknown[], hints?: QueryHints): Promise<R[]>;
 }
 
 export interface SqlDriver extends SqlExecutor {
@@ -37,11 +47,11 @@ export function lazyTransaction(open: () => Promise<SqlExecutor>, alone: SqlExec
   let opened: Promise<SqlExecutor> | undefined;
   const inTransaction = (): Promise<SqlExecutor> => (opened ??= open().then(oneAtATime));
   const tx: SqlTransaction = {
-    async query<R>(text: string, params?: unknown[]) {
-      return (await inTransaction()).query<R>(text, params);
+    async query<R>(text: string, params?: unknown[], hints?: QueryHints) {
+      return (await inTransaction()).query<R>(text, params, hints);
     },
-    async finish<R>(text: string, params?: unknown[]) {
-      return (opened ? await opened : alone).query<R>(text, params);
+    async finish<R>(text: string, params?: unknown[], hints?: QueryHints) {
+      return (opened ? await opened : alone).query<R>(text, params, hints);
     },
   };
   return { tx, opened: () => opened };
@@ -54,8 +64,8 @@ export function lazyTransaction(open: () => Promise<SqlExecutor>, alone: SqlExec
 function oneAtATime(executor: SqlExecutor): SqlExecutor {
   let tail: Promise<unknown> = Promise.resolve();
   return {
-    query<R>(text: string, params?: unknown[]): Promise<R[]> {
-      const run = tail.then(() => executor.query<R>(text, params));
+    query<R>(text: string, params?: unknown[], hints?: QueryHints): Promise<R[]> {
+      const run = tail.then(() => executor.query<R>(text, params, hints));
       tail = run.catch(() => undefined);
       return run;
     },

@@ -8,11 +8,12 @@ export interface DatabaseOptions {
   dataDir: string;
   poolSize: number;
   randomPageCost?: number;
+  preparedStatements?: boolean;
 }
 
 export function openDatabase(options: DatabaseOptions): Promise<SqlDriver> {
   const settings = sessionSettings(options);
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize, settings) : openPglite(options.dataDir, settings);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize, settings, options.preparedStatements ?? true) : openPglite(options.dataDir, settings);
 }
 
 /** Planner settings for every session the server opens (the same on both drivers). */

@@ -33,6 +33,7 @@ export async function selectCurrent(db: SqlExecutor, resourceType: string, id: s
     `SELECT resource_type, id, version_id, ${ISO} AS last_updated, deleted, content::text AS content
        FROM resource WHERE resource_type = $1 AND id = $2${forUpdate ? ' FOR UPDATE' : ''}`,
     [resourceType, id],
+    { prepared: true },
   );
   return rows[0] ? rowToVersion(rows[0]) : undefined;
 }
@@ -53,6 +54,7 @@ export async function selectVersion(db: SqlExecutor, resourceType: string, id: s
     `SELECT resource_type, id, version_id, ${ISO} AS last_updated, deleted, method, content::text AS content
        FROM resource_history WHERE resource_type = $1 AND id = $2 AND version_id = $3`,
     [resourceType, id, versionId],
+    { prepared: true },
   );
   return rows[0] ? rowToVersion(rows[0]) : undefined;
 }
