@@ -2,6 +2,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import { FhirError, issue, outcome } from '../fhir/errors.js';
+import type { QueryHints } from '../storage/drivers/driver.js';
 import type { HistoryQuery, Repository, WriteOptions } from '../storage/repository.js';
 import { contentTag } from './content-tag.js';
 import type { ConformanceCacheHolder, VersionedCache } from './versioned-cache.js';
@@ -67,8 +68,8 @@ export class ProtectedRepository implements Repository, ConformanceCacheHolder {
     return this.inner.reindex(ctx, resourceType, options);
   }
 
-  select<R = Record<string, unknown>>(ctx: RequestContext, text: string, params: unknown[]) {
-    return this.inner.select<R>(ctx, text, params);
+  select<R = Record<string, unknown>>(ctx: RequestContext, text: string, params: unknown[], hints?: QueryHints) {
+    return this.inner.select<R>(ctx, text, params, hints);
   }
 
   transaction<T>(ctx: RequestContext, fn: (repo: Repository) => Promise<T>): Promise<T> {

@@ -22,6 +22,7 @@ export class VersionedCache {
       ctx,
       'SELECT name, version::text AS version, xmin::text AS xmin FROM cache_version WHERE name = ANY($1) ORDER BY name',
       [this.types],
+      { prepared: true },
     );
     const signature = rows.map((r) => `${r.name}:${r.version}:${r.xmin}`).join(',');
     const values = this.generations.get(signature) ?? new Map<string, Promise<unknown>>();

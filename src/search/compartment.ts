@@ -46,6 +46,7 @@ export async function patientCompartment(repo: Repository, ctx: RequestContext, 
         WHERE x.target_type = 'Patient' AND x.target_id = $1)
      ORDER BY ord`,
     [patientId, entries.map((e) => e[0]), entries.map((e) => e[1])],
+    { prepared: true },
   );
   if (rows.length === 0) return [];
   const resources = rows.map((r) => JSON.parse(r.content) as Resource);

@@ -8,7 +8,7 @@ export const WATCHED_TYPES = new Set(['SearchParameter', 'StructureDefinition', 
 
 /** The current counter for a name (0 when never bumped); one primary-key lookup. */
 export async function readCacheVersion(db: SqlExecutor, name: string): Promise<number> {
-  const rows = await db.query<{ version: string }>('SELECT version::text AS version FROM cache_version WHERE name = $1', [name]);
+  const rows = await db.query<{ version: string }>('SELECT version::text AS version FROM cache_version WHERE name = $1', [name], { prepared: true });
   return rows[0] ? Number(rows[0].version) : 0;
 }
 

@@ -1,7 +1,7 @@
 // The one storage interface every handler uses; each call carries the caller's RequestContext.
 import type { Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
-import type { SqlExecutor } from './drivers/driver.js';
+import type { QueryHints, SqlExecutor } from './drivers/driver.js';
 import type { WriteStatementBuilder } from './sql/write-statement.js';
 
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -64,7 +64,7 @@ export interface Repository {
   /** Rebuilds derived index rows for current resources of a type, in id order after `afterId`; returns the last id done. */
   reindex(ctx: RequestContext, resourceType: string, options: { afterId?: string; id?: string; limit: number }): Promise<{ count: number; lastId?: string }>;
   /** Read-only SQL for the search engine, run in this repository's transaction when it has one. */
-  select<R = Record<string, unknown>>(ctx: RequestContext, text: string, params: unknown[]): Promise<R[]>;
+  select<R = Record<string, unknown>>(ctx: RequestContext, text: string, params: unknown[], hints?: QueryHints): Promise<R[]>;
   /** Runs fn in one database transaction: all writes inside commit together or not at all. */
   transaction<T>(ctx: RequestContext, fn: (repo: Repository) => Promise<T>): Promise<T>;
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
 import type { RequestContext } from '../context.js';
 import { badRequest, conflict, gone, notFound, preconditionFailed } from '../fhir/errors.js';
-import { sqlState, type SqlDriver, type SqlTransaction } from './drivers/driver.js';
+import { sqlState, type QueryHints, type SqlDriver, type SqlTransaction } from './drivers/driver.js';
 import type { HistoryPage, HistoryQuery, IndexWriter, Repository, StoredVersion, UpdateResult, WriteHooks, WriteInfo, WriteMethod, WriteOptions } from './repository.js';
 import { decodeCursor, selectHistory } from './sql/history-sql.js';
 import { insertVersionCtes, replaceVersionCtes, selectCurrent, selectCurrentBatch, selectVersion, type VersionWrite } from './sql/resource-sql.js';
@@ -115,8 +115,8 @@ export class SqlRepository implements Repository {
     });
   }
 
-  select<R = Record<string, unknown>>(_ctx: RequestContext, text: string, params: unknown[]): Promise<R[]> {
-    return (this.tx ?? this.db).query<R>(text, params);
+  select<R = Record<string, unknown>>(_ctx: RequestContext, text: string, params: unknown[], hints?: QueryHints): Promise<R[]> {
+    return (this.tx ?? this.db).query<R>(text, params, hints);
   }
 
   async transaction<T>(_ctx: RequestContext, fn: (repo: Repository) => Promise<T>): Promise<T> {
