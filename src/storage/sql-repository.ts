@@ -181,35 +181,50 @@ export class SqlRepository implements Repository {
    * history and derived rows in one statement. False when the id is taken (first version) or the version moved.
    */
   private async writeVersion(ctx: RequestContext, tx: SqlTransaction, pending: PendingCommit[], version: StoredVersion, expected: number | undefined): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      const statement = new WriteStatement();
-      for (const writer of this.options.indexWriters ?? []) await writer.prepare(tx, version, expected !== undefined, statement);
-      const fresh = statement.freshnessCondition();
-      const row = toWrite(ctx, version);
-      const ctes = expected === undefined ? insertVersionCtes(statement, row, fresh) : replaceVersionCtes(statement, row, expected, fresh);
-      const text = statement.text(ctes, fresh);
+    const row = toWrite(ctx, version);
+    const result = await this.runStatement(
+      tx,
+      version,
+      expected !== undefined,
+      (statement, fresh) => (expected === undefined ? insertVersionCtes(statement, row, fresh) : replaceVersionCtes(statement, row, expected, fresh)),
       // A write of its own runs as the transaction's last statement: alone when nothing else needed the transaction.
-      const [result] = this.tx ? await tx.query<WriteOutcome>(text, statement.params, PREPARED) : await tx.finish<WriteOutcome>(text, statement.params, PREPARED);
-      if (!statement.checkFresh(result.fresh)) {
-        if (attempt >= MAX_ATTEMPTS) throw new Error('derived-row caches stayed stale');
-        continue;
-      }
-      if (result.written !== 1) return false;
-      this.afterWrite(ctx, pending, version);
-      return true;
-    }
+      (text, params) => (this.tx ? tx.query<WriteOutcome>(text, params, PREPARED) : tx.finish<WriteOutcome>(text, params, PREPARED)),
+    );
+    if (result.written !== 1) return false;
+    this.afterWrite(ctx, pending, version);
+    return true;
   }
 
   /** Rebuilds a stored version's derived rows (reindex): the same writers, against the row already there. */
   private async writeDerived(tx: SqlTransaction, version: StoredVersion): Promise<void> {
+    await this.runStatement(
+      tx,
+      version,
+      true,
+      (statement, fresh) =>
+        `w AS (SELECT 1 FROM resource WHERE resource_type = ${statement.bind(version.resourceType)} AND id = ${statement.bind(version.id)} AND ${fresh}),
+  h AS (SELECT 1 FROM w)`,
+      (text, params) => tx.query<WriteOutcome>(text, params),
+    );
+  }
+
+  /**
+   * One statement for a version: every writer's derived rows around `versionCtes` (which define `w` and `h`), run by
+   * `run`; built and run again when a cache a writer relied on turned out stale (nothing was written then).
+   */
+  private async runStatement(
+    tx: SqlTransaction,
+    version: StoredVersion,
+    replace: boolean,
+    versionCtes: (statement: WriteStatement, fresh: string) => string,
+    run: (text: string, params: unknown[]) => Promise<WriteOutcome[]>,
+  ): Promise<WriteOutcome> {
     for (let attempt = 1; ; attempt++) {
       const statement = new WriteStatement();
-      for (const writer of this.options.indexWriters ?? []) await writer.prepare(tx, version, true, statement);
+      for (const writer of this.options.indexWriters ?? []) await writer.prepare(tx, version, replace, statement);
       const fresh = statement.freshnessCondition();
-      const ctes = `w AS (SELECT 1 FROM resource WHERE resource_type = ${statement.bind(version.resourceType)} AND id = ${statement.bind(version.id)} AND ${fresh}),
-  h AS (SELECT 1 FROM w)`;
-      const [result] = await tx.query<WriteOutcome>(statement.text(ctes, fresh), statement.params);
-      if (statement.checkFresh(result.fresh)) return;
+      const [result] = await run(statement.text(versionCtes(statement, fresh), fresh), statement.params);
+      if (statement.checkFresh(result.fresh)) return result;
       if (attempt >= MAX_ATTEMPTS) throw new Error('derived-row caches stayed stale');
     }
   }

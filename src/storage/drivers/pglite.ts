@@ -41,26 +41,22 @@ export async function openPglite(dataDir: string, settings: Record<string, strin
       const open = () =>
         new Promise<SqlExecutor>((resolve, reject) => {
           done = db.transaction(async (tx) => {
-            resolve({ query: async <R>(text: string, params?: unknown[]) => (await tx.query<R>(text, params)).rows });
+            resolve({
+              async query<R>(text: string, params?: unknown[]) {
+                await yieldWhenSliceIsUsed();
+                return (await tx.query<R>(text, params)).rows;
+              },
+            });
             await new Promise<void>((ok, fail) => {
               settle = (err) => (err === undefined ? ok() : fail(err));
             });
           });
           done.catch(reject);
         });
+      // Both executors yield per time slice, so the transaction does too, whichever runs its statements.
       const { tx, opened } = lazyTransaction(open, alone);
-      const sliced: typeof tx = {
-        async query<R>(text: string, params?: unknown[]) {
-          await yieldWhenSliceIsUsed();
-          return tx.query<R>(text, params);
-        },
-        async finish<R>(text: string, params?: unknown[]) {
-          await yieldWhenSliceIsUsed();
-          return tx.finish<R>(text, params);
-        },
-      };
       try {
-        const result = (await fn(sliced)) as T;
+        const result = (await fn(tx)) as T;
         if (opened()) {
           await opened();
           settle();
