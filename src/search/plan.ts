@@ -138,7 +138,8 @@ async function probeChain(pc: PlanContext, type: string, filter: SearchFilter): 
   if (!pc.probe) return undefined;
   const sql = new SqlParams();
   const target: Target = { alias: 'p', typeSql: sql.add(type), types: [type] };
-  const condition = await filterCondition({ ...pc, sql, warnings: [] }, target, filter);
+  // Deeper links of the chain are not probed here: the main plan probes them if this one turns out to have many targets.
+  const condition = await filterCondition({ ...pc, sql, warnings: [], probe: undefined }, target, filter);
   if (condition === undefined) return undefined;
   const rows = await pc.probe(`SELECT p.id FROM resource p WHERE p.resource_type = ${target.typeSql} AND NOT p.deleted AND ${condition} LIMIT ${CHAIN_ID_LIST_MAX + 1}`, sql.values);
   return rows.length <= CHAIN_ID_LIST_MAX ? rows.map((r) => r.id) : undefined;
