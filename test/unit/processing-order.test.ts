@@ -1,6 +1,6 @@
 // The transaction processing order: DELETE, POST, PUT/PATCH, GET/HEAD; lock-taking groups in resource order.
 import { describe, expect, it } from 'vitest';
-import { processingOrder } from '../../src/fhir/bundle/processing-order.js';
+import { processingOrder, transactionOrder } from '../../src/fhir/bundle/processing-order.js';
 import type { HttpMethod } from '../../src/fhir/request.js';
 
 const req = (method: HttpMethod, url: string) => ({ method, path: url.split('/') });
@@ -22,5 +22,21 @@ describe('processingOrder', () => {
   it('keeps POSTs and GETs in their listed order', () => {
     const items = [req('GET', 'Patient/z'), req('POST', 'Patient'), req('GET', 'Patient/a'), req('POST', 'Observation')];
     expect(processingOrder(items)).toEqual([1, 3, 0, 2]);
+  });
+});
+
+describe('transactionOrder', () => {
+  it('runs DELETEs, conditional creates, the other writes, Task writes, then reads', () => {
+    const items = [
+      req('POST', 'Task'),
+      req('GET', 'Patient/a'),
+      req('PUT', 'Observation/o'),
+      { ...req('POST', 'Patient'), ifNoneExist: 'identifier=x|1' },
+      req('POST', 'Condition'),
+      req('PUT', 'Task/t'),
+      req('DELETE', 'Encounter/e'),
+    ];
+    const label = (i: number) => `${items[i].method} ${items[i].path.join('/')}`;
+    expect(transactionOrder(items).map(label)).toEqual(['DELETE Encounter/e', 'POST Patient', 'POST Condition', 'PUT Observation/o', 'POST Task', 'PUT Task/t', 'GET Patient/a']);
   });
 });

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { responseEntry } from '../bundle/entry-response.js';
 import { entryToRequest } from '../bundle/entry-request.js';
-import { processingOrder } from '../bundle/processing-order.js';
+import { isConditionalCreate, transactionOrder } from '../bundle/processing-order.js';
 import { assertNoPlaceholders, rewriteReferences } from '../bundle/references.js';
 import { badRequest, FhirError, outcome } from '../errors.js';
 import type { FhirRequest, FhirResponse, HandlerContext } from '../request.js';
@@ -40,11 +40,6 @@ function atEntry(err: unknown, index: number): unknown {
     expression: i.expression?.length ? i.expression.map((e) => reroot(e, prefix)) : [prefix],
   }));
   return new FhirError(err.status, outcome(issues));
-}
-
-/** A POST with If-None-Exist: whether it creates or matches, its id is only known once it has run. */
-function isConditionalCreate(request: FhirRequest): boolean {
-  return request.method === 'POST' && request.path.length === 1 && request.ifNoneExist !== undefined;
 }
 
 function identityOf(request: FhirRequest): string | undefined {
@@ -117,18 +112,7 @@ export async function processTransaction(hc: HandlerContext, bundle: Bundle, pre
         assertNoPlaceholders(rewriteReferences(request.body, pending), `Bundle.entry[${i}].resource`);
       }
     }
-    // Conditional creates run first among the POSTs (after the DELETEs), so the other entries can use their ids.
-    // Task writes run after every other write: a Task is a workflow step over the other resources, and its write step
-    // (the referral workflow: service, eligibility over the member's evidence) must see all of them wherever they are listed.
-    // R4 leaves the order within a method open and forbids overlapping identities, so only such steps can tell.
-    const rank = (i: number) => {
-      const request = requests[i];
-      if (request.method === 'DELETE') return 0;
-      if (isConditionalCreate(request)) return 1;
-      if (request.method === 'GET' || request.method === 'HEAD') return 4;
-      return request.path[0] === 'Task' ? 3 : 2;
-    };
-    const order = processingOrder(requests).sort((a, b) => rank(a) - rank(b));
+    const order = transactionOrder(requests);
     const resolved = new Map<string, string>();
     const out: BundleEntry[] = new Array(entries.length);
     for (const index of order) {
