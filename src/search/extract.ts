@@ -2,6 +2,7 @@
 import { evalFhirPathTyped, toTypedValue, type TypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { localView } from './local-base.js';
+import { memberPathReader } from './member-path.js';
 import { dateRange, normalizeString, NUMBER_RE } from './normalize.js';
 import type { ParamDef } from './parameters.js';
 
@@ -207,6 +208,12 @@ function addComposite(rows: IndexRows, def: ParamDef, items: TypedValue[]): void
   }
 }
 
+/** A parameter's values: by property access where its expression is plain member paths, else by FHIRPath. */
+function valuesOf(def: ParamDef, resourceType: string, input: TypedValue[]): TypedValue[] {
+  if (def.reader === undefined) def.reader = (def.expression && memberPathReader(resourceType, def.expression)) || null;
+  return def.reader?.(input[0].value as object) ?? evalFhirPathTyped(def.atom as NonNullable<ParamDef['atom']>, input);
+}
+
 /**
  * Index rows for every parameter; a parameter whose expression fails to evaluate is skipped, not fatal.
  * References that are absolute URLs on this server's base (the definitions' localBases) are indexed as Type/id.
@@ -220,7 +227,7 @@ export function extractRows(resource: Resource, params: Iterable<ParamDef>): Ind
     const composite = def.type === 'composite' && def.resolved !== undefined;
     if ((!add && !composite) || !def.atom || def.code === '_id' || def.code === '_lastUpdated') continue;
     try {
-      const values = evalFhirPathTyped(def.atom, input);
+      const values = valuesOf(def, resource.resourceType, input);
       if (composite) addComposite(rows, def, values);
       else for (const tv of values) add?.(rows, def.code, tv);
     } catch {

@@ -5,6 +5,7 @@ import { loadDefinitions } from '../fhir/definitions.js';
 import type { SqlExecutor } from '../storage/drivers/driver.js';
 import { readCacheVersion } from '../storage/cache-version.js';
 import { LocalBases } from './local-base.js';
+import type { MemberPathReader } from './member-path.js';
 
 export type ParamType = 'token' | 'string' | 'reference' | 'date' | 'number' | 'quantity' | 'uri' | 'composite' | 'special';
 
@@ -14,6 +15,8 @@ export interface ParamDef {
   /** FHIRPath for this resource type, parsed once. */
   expression?: string;
   atom?: FhirPathAtom;
+  /** The expression as property access, when it is plain member paths (set lazily by extraction; null: it is not). */
+  reader?: MemberPathReader | null;
   /** Allowed target types of a reference parameter (empty: any). */
   targets: string[];
   /** Component parameters of a composite, as declared. */
