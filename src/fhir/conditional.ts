@@ -17,7 +17,7 @@ export async function findMatches(hc: HandlerContext, resourceType: string, quer
   if (filters.length === 0) throw badRequest(`${where} needs search criteria`, where);
   const parsed = parseSearchQuery([resourceType], query, 2);
   const result = await runSearch(hc.search, hc.repo, hc.ctx, { query: { ...parsed, include: [], revinclude: [], total: 'none', summaryCount: false }, count: 2, baseUrl: hc.baseUrl, strict: true });
-  return result.matches;
+  return result.matches.map((doc) => doc.resource);
 }
 
 /** Exactly zero or one match; several is a 412, as the spec requires for conditional writes. */

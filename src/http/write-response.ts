@@ -5,12 +5,12 @@ import { informational } from '../fhir/errors.js';
 import { returnPreference } from '../fhir/prefer.js';
 import type { FhirRequest, FhirResponse } from '../fhir/request.js';
 import { isShaping, parseShape, shapeResource } from '../fhir/shaping.js';
+import { serializeJson } from '../fhir/stored-json.js';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
 export function sendJson(req: Request, res: Response, status: number, body: unknown): void {
-  const pretty = req.query._pretty === 'true';
-  res.status(status).type(FHIR_JSON).send(pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
+  res.status(status).type(FHIR_JSON).send(serializeJson(body, req.query._pretty === 'true'));
 }
 
 function shaped(resource: Resource, request: FhirRequest): Resource {

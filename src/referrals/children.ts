@@ -12,7 +12,7 @@ const PAGE = 1000;
 export async function openChildren(search: SearchServices, repo: Repository, ctx: RequestContext, taskId: string): Promise<Task[]> {
   const query = parseSearchQuery(['Task'], { 'part-of': [`Task/${taskId}`], status: [openStatuses()] }, PAGE);
   const result = await runSearch(search, repo, ctx, { query, count: PAGE, baseUrl: '', strict: false });
-  return result.matches as Task[];
+  return result.matches.map((doc) => doc.resource as Task);
 }
 
 function openStatuses(): string {

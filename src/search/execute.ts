@@ -1,5 +1,6 @@
 // Runs a parsed search: match page (keyset), total, includes. Storage-neutral inputs, SQL through the repository.
-import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
+import type { OperationOutcomeIssue } from '@medplum/fhirtypes';
+import { StoredJson } from '../fhir/stored-json.js';
 import type { RequestContext } from '../context.js';
 import type { Repository } from '../storage/repository.js';
 import { resolveIncludes } from './include.js';
@@ -20,8 +21,9 @@ export interface SearchRun {
 }
 
 export interface SearchResult {
-  matches: Resource[];
-  included: Resource[];
+  /** The page's matches and included resources as stored; their content is parsed only if something reads it. */
+  matches: StoredJson[];
+  included: StoredJson[];
   total?: number;
   next?: Cursor;
   previous?: Cursor;
@@ -29,6 +31,7 @@ export interface SearchResult {
 }
 
 interface Row {
+  resource_type: string;
   id: string;
   content: string;
   [key: string]: string | null;
@@ -83,7 +86,7 @@ export async function executeSearch(repo: Repository, ctx: RequestContext, index
   const outerKeys = keys.map((k, i) => ({ ...k, expr: `m.s${i}` }));
   const rows = await repo.select<Row>(
     ctx,
-    `SELECT m.id, c.content::text AS content${keys.map((_, i) => `, m.s${i}::text AS k${i}`).join('')}` +
+    `SELECT m.resource_type, m.id, c.content::text AS content${keys.map((_, i) => `, m.s${i}::text AS k${i}`).join('')}` +
       ` FROM (SELECT r.resource_type, r.id${keyColumns} FROM resource r WHERE ${page} ORDER BY ${orderBy(keys, 'r', reverse)} LIMIT ${run.count + 1}) m` +
       ` JOIN resource c ON c.resource_type = m.resource_type AND c.id = m.id ORDER BY ${orderBy(outerKeys, 'm', reverse)}`,
     sql.values,
@@ -97,7 +100,7 @@ export async function executeSearch(repo: Repository, ctx: RequestContext, index
   const last = pageRows[pageRows.length - 1];
   const next = last && (reverse || hasMore) ? boundary(last, 'next') : undefined;
   const previous = first && (reverse ? hasMore : cursor !== undefined) ? boundary(first, 'prev') : undefined;
-  const matches = pageRows.map((r) => JSON.parse(r.content) as Resource);
+  const matches = pageRows.map((r) => new StoredJson(r.resource_type, r.id, r.content));
   let total: number | undefined;
   if (query.total === 'accurate' || query.total === 'estimate') total = await countMatches(repo, ctx, index, run, query.total);
   else if (query.total === undefined && !cursor && !hasMore) total = matches.length;
