@@ -79,8 +79,7 @@ class StructureValidator {
 
   private visitElement(obj: Json, element: IndexedElement, at: number, path: string, plain: string): void {
     const key = element.keys[at];
-    let type = element.types[at];
-    if (type === 'Element' || type === 'BackboneElement') type = element.types[0];
+    const type = element.types[at];
     const raw = obj[key];
     const partnerKey = element.partnerKeys[at];
     const partner = partnerKey ? obj[partnerKey] : undefined;
