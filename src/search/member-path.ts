@@ -4,6 +4,8 @@ import { getDataType, isEmpty, removeDuplicates, type TypedValue } from '@medplu
 
 interface MemberPath {
   keys: string[];
+  /** Each key's primitive extension part ("_birthDate"). */
+  partners: string[];
   /** The type of the values at the end of the path. */
   type: string;
 }
@@ -19,28 +21,29 @@ function typed(resourceType: string, part: string): MemberPath | undefined {
   if (root !== resourceType) return undefined;
   let type = resourceType;
   for (const key of keys) {
-    let element;
+    let elements;
     try {
-      element = getDataType(type).elements[key];
+      elements = getDataType(type).elements;
     } catch {
       return undefined;
     }
+    const element = Object.hasOwn(elements, key) ? elements[key] : undefined;
     if (!element || element.type.length !== 1) return undefined;
     type = element.type[0].code;
     // A contained resource's type is its own resourceType, known only per value.
     if (type === 'Resource' || type === 'Element' || type === 'BackboneElement') return undefined;
   }
-  return { keys, type };
+  return { keys, partners: keys.map((key) => `_${key}`), type };
 }
 
 function read(resource: object, path: MemberPath, out: TypedValue[]): boolean {
   let values: unknown[] = [resource];
-  for (const key of path.keys) {
+  for (let k = 0; k < path.keys.length; k++) {
     const next: unknown[] = [];
     for (const value of values) {
       const record = value as Record<string, unknown>;
-      if (record[`_${key}`] !== undefined) return false;
-      const child = record[key];
+      if (record[path.partners[k]] !== undefined) return false;
+      const child = record[path.keys[k]];
       if (Array.isArray(child)) {
         for (const item of child) if (!isEmpty(item)) next.push(item);
       } else if (!isEmpty(child)) next.push(child);

@@ -98,6 +98,8 @@ describe('member-path extraction', () => {
     expect(memberPathReader('Observation', '(Observation.value as Quantity)')).toBeUndefined();
     expect(memberPathReader('Patient', 'Patient.telecom.where(system=\'phone\')')).toBeUndefined();
     expect(memberPathReader('Observation', 'Observation.value')).toBeUndefined();
+    // A custom SearchParameter naming an Object.prototype member is not an element.
+    expect(memberPathReader('Patient', 'Patient.constructor')).toBeUndefined();
   });
 
   it('hands a primitive with an extension part to FHIRPath', () => {
