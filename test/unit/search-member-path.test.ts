@@ -1,20 +1,11 @@
 // Index extraction reads plain member-path expressions by property access; it must give what FHIRPath gives.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { evalFhirPathTyped, toTypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { loadDefinitions } from '../../src/fhir/definitions.js';
 import { memberPathReader } from '../../src/search/member-path.js';
 import { SearchParameterIndex } from '../../src/search/parameters.js';
-
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return jsonFiles(path);
-    return name.endsWith('.json') ? [path] : [];
-  });
-}
+import { resourceCorpus } from '../helpers/resource-corpus.js';
 
 const member: Resource[] = [
   {
@@ -60,24 +51,13 @@ const member: Resource[] = [
   },
 ];
 
-function corpus(): Resource[] {
-  const resources: Resource[] = [...member];
-  for (const file of ['bundles', 'profiles', 'valueSets', 'test/fixtures'].flatMap(jsonFiles)) {
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as Resource;
-    if (typeof doc?.resourceType !== 'string') continue;
-    resources.push(doc);
-    if (doc.resourceType === 'Bundle') for (const e of doc.entry ?? []) if (e.resource) resources.push(e.resource);
-  }
-  return resources;
-}
-
 describe('member-path extraction', () => {
   loadDefinitions();
   const index = new SearchParameterIndex([]);
 
   it('reads what FHIRPath reads, for every parameter of every resource shipped or fixed', () => {
     let compared = 0;
-    for (const resource of corpus()) {
+    for (const resource of [...member, ...resourceCorpus()]) {
       for (const def of index.all(resource.resourceType).values()) {
         const reader = def.expression && def.atom ? memberPathReader(resource.resourceType, def.expression) : undefined;
         if (!reader || !def.atom) continue;

@@ -1,35 +1,15 @@
 // The structural validator against @medplum/core's validateResource as an oracle: the same errors (message and
 // expression) for every conformance resource the server ships, every fixture, and seeded mutations of each.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { OperationOutcomeIssue, Resource } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { loadDefinitions } from '../../src/fhir/definitions.js';
 import { shapeIssues } from '../../src/validation/shape-guard.js';
 import { structureIssues } from '../../src/validation/structure/validator.js';
+import { resourceCorpus } from '../helpers/resource-corpus.js';
 import { seededRandom, type Random } from '../helpers/random.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return jsonFiles(path);
-    return name.endsWith('.json') ? [path] : [];
-  });
-}
-
-function corpus(): Resource[] {
-  const resources: Resource[] = [];
-  for (const file of ['bundles', 'profiles', 'valueSets', 'test/fixtures'].flatMap(jsonFiles)) {
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as Resource;
-    if (typeof doc?.resourceType !== 'string') continue;
-    resources.push(doc);
-    if (doc.resourceType === 'Bundle') for (const e of doc.entry ?? []) if (e.resource) resources.push(e.resource);
-  }
-  return resources;
-}
 
 const errorsOf = (issues: OperationOutcomeIssue[]): string[] =>
   issues
@@ -116,7 +96,7 @@ function mutate(resource: Resource, rng: Random): Resource {
 
 describe('structural validation agrees with @medplum/core validateResource', () => {
   loadDefinitions();
-  const resources = corpus();
+  const resources = resourceCorpus();
 
   it('finds a corpus to compare', () => {
     expect(resources.length).toBeGreaterThan(100);

@@ -1,7 +1,7 @@
 // Structural validation against the base R4 definitions: known properties, arrays where the definition repeats,
 // cardinality, JSON types and formats of primitives, the definitions' error invariants, and reference target types.
-// It reports what @medplum/core's validateResource reports (same messages and expression paths; a differential test
-// holds it to that), walking an instance's own keys through indexed types instead of every element of every type.
+// It reports what @medplum/core's validateResource reports (same messages and expression paths, stricter in the two places
+// its differential test names), walking an instance's own keys through indexed types instead of every element of every type.
 import {
   createConstraintIssue,
   createOperationOutcomeIssue,
